@@ -1,0 +1,19 @@
+package io.hyphae.format;
+
+import java.util.Map;
+
+/**
+ * Turns record bytes into the map CEL sees as {@code value} and back. One implementation per
+ * {@link io.hyphae.route.Format}; the rest of Hyphae never looks at payload bytes itself.
+ */
+public interface PayloadFormat {
+
+    /** Decodes a record value; throws {@link FormatException} for bytes that are not a valid event. */
+    Map<String, Object> decode(String topic, byte[] bytes);
+
+    /** Encodes a value for the given topic. */
+    byte[] encode(String topic, Map<String, Object> value);
+
+    /** Encodes a single key value (a join key, for instance). */
+    byte[] encodeValue(Object value);
+}

@@ -1,0 +1,12 @@
+package io.hyphae.route;
+
+import java.util.Locale;
+
+/** Payload formats a route, a table or a topic can carry. */
+public enum Format {
+    JSON;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,57 @@
+package io.hyphae.runtime;
+
+import io.hyphae.route.RouteFile;
+import io.hyphae.runtime.internals.DeadLetterProcessingExceptionHandler;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The Kafka Streams configuration of a route file: Hyphae's defaults, then the file's
+ * {@code kafka.properties} (all clients), then its {@code kafka.streams} (Streams only) on top.
+ */
+public final class StreamsConfigFactory {
+
+    /** Producer linger under at-least-once: a few ms instead of Streams' 100 ms keeps latency low at little cost. */
+    static final String DEFAULT_LINGER_MS = "5";
+
+    private StreamsConfigFactory() {
+    }
+
+    /** Defaults that do not depend on where the broker is. */
+    public static Map<String, Object> hyphaeDefaults(RouteFile file) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, file.application());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class.getName());
+        props.put("processing.exception.handler.global.enabled", true);
+        props.put(DeadLetterProcessingExceptionHandler.APPLICATION_CONFIG, file.application());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), DEFAULT_LINGER_MS);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        return props;
+    }
+
+    /** The full configuration for {@code bootstrapServers}. */
+    public static Properties forRun(RouteFile file, String bootstrapServers) {
+        Properties props = new Properties();
+        props.putAll(hyphaeDefaults(file));
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(file.kafka().properties());
+        props.putAll(file.kafka().streams());
+        return props;
+    }
+
+    /** Settings for the plain clients Hyphae creates (admin, CLI producers and consumers). */
+    public static Properties clientProperties(RouteFile file, String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(file.kafka().properties());
+        return props;
+    }
+}

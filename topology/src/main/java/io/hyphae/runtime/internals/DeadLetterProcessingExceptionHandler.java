@@ -1,0 +1,46 @@
+package io.hyphae.runtime.internals;
+
+import io.hyphae.runtime.TopicNames;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Safety net for exceptions that escape a processor (stages catch their own): the input record
+ * goes, with its original bytes, to the dead-letter topic of the route the processor belongs to,
+ * and processing resumes. Processor names start with the route name ({@code <route>.<stage>...}).
+ */
+public final class DeadLetterProcessingExceptionHandler implements ProcessingExceptionHandler {
+
+    public static final String APPLICATION_CONFIG = "hyphae.application";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingExceptionHandler.class);
+
+    private String application;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        Object app = configs.get(APPLICATION_CONFIG);
+        application = app == null ? String.valueOf(configs.get("application.id")) : app.toString();
+    }
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        String node = context.processorNodeId();
+        int dot = node.indexOf('.');
+        String route = dot > 0 ? node.substring(0, dot) : node;
+        LOG.warn("Unexpected failure in {} for {}-{}@{}; sending the record to the dead-letter topic", node,
+                context.topic(), context.partition(), context.offset(), exception);
+        var headers = DeadLetters.headers(context.headers(), route, node, DeadLetters.reason(exception),
+                exception.getClass().getName(), context.topic(), context.partition(), context.offset());
+        ProducerRecord<byte[], byte[]> dlq = new ProducerRecord<>(TopicNames.deadLetter(application, route), null,
+                context.timestamp(), context.sourceRawKey(), context.sourceRawValue(), headers);
+        return Response.resume(List.of(dlq));
+    }
+}

@@ -1,0 +1,62 @@
+package io.hyphae.runtime.internals;
+
+import io.hyphae.cel.CompiledExpression;
+import io.hyphae.format.Keys;
+import io.hyphae.route.KeyFormat;
+import io.hyphae.runtime.LineageHeaders;
+import io.hyphae.stage.Event;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Before a join with a partitioned table: computes the join key and sends the event through the
+ * repartition topic, to the partition that holds that key's rows. The record key is kept; the join key
+ * travels in a header.
+ */
+public final class RekeyProcessor implements Processor<byte[], Event, byte[], Event> {
+
+    private final String route;
+    private final String stage;
+    private final CompiledExpression joinKey;
+    private final KeyFormat keyFormat;
+    private final String repartitionSink;
+    private final String deadLetterSink;
+    private ProcessorContext<byte[], Event> context;
+
+    public RekeyProcessor(String route, String stage, CompiledExpression joinKey, KeyFormat keyFormat,
+                          String repartitionSink, String deadLetterSink) {
+        this.route = route;
+        this.stage = stage;
+        this.joinKey = joinKey;
+        this.keyFormat = keyFormat;
+        this.repartitionSink = repartitionSink;
+        this.deadLetterSink = deadLetterSink;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Event> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], Event> record) {
+        Event event = record.value();
+        byte[] key;
+        try {
+            key = Keys.encode(joinKey.evaluate(event), keyFormat);
+        } catch (RuntimeException e) {
+            DeadLetters.forward(context, record, route, stage, DeadLetters.reason(e), e, deadLetterSink);
+            return;
+        }
+        if (key == null) {
+            DeadLetters.forward(context, record, route, stage, "join key '" + joinKey.text() + "' is null", null, deadLetterSink);
+            return;
+        }
+        event.joinKey(key);
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add(LineageHeaders.JOIN_KEY, key);
+        context.forward(record.withHeaders(headers), repartitionSink);
+    }
+}

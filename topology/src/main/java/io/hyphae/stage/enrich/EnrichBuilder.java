@@ -1,0 +1,130 @@
+package io.hyphae.stage.enrich;
+
+import io.hyphae.cel.CompiledExpression;
+import io.hyphae.cel.ResultKind;
+import io.hyphae.format.Formats;
+import io.hyphae.format.Keys;
+import io.hyphae.format.PayloadFormat;
+import io.hyphae.format.Values;
+import io.hyphae.route.Expression;
+import io.hyphae.route.Location;
+import io.hyphae.route.TableDefinition;
+import io.hyphae.route.loader.YamlNode;
+import io.hyphae.stage.BuildContext;
+import io.hyphae.stage.Event;
+import io.hyphae.stage.Outcome;
+import io.hyphae.stage.StageBuilder;
+import io.hyphae.stage.StageLogic;
+import io.hyphae.stage.StageRuntime;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+public final class EnrichBuilder implements StageBuilder<EnrichDefinition> {
+
+    static final String TYPE = "enrich";
+    private static final List<String> FIELDS = List.of("table", "key", "as", "onMiss");
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public List<String> fields() {
+        return FIELDS;
+    }
+
+    @Override
+    public boolean changesValue() {
+        return true;
+    }
+
+    @Override
+    public Optional<EnrichDefinition> define(String stageName, Location location, YamlNode body) {
+        return body.mapping(FIELDS).flatMap(m -> {
+            Optional<YamlNode> table = m.require("table");
+            Optional<String> tableName = table.flatMap(YamlNode::nonEmptyString);
+            Optional<Expression> key = m.requireExpression("key");
+            Optional<YamlNode> as = m.require("as");
+            Optional<String> asName = as.flatMap(YamlNode::nonEmptyString);
+            OnMiss onMiss = m.get("onMiss").flatMap(n -> n.enumValue(OnMiss.class)).orElse(OnMiss.DEAD_LETTER);
+            if (tableName.isEmpty() || key.isEmpty() || asName.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new EnrichDefinition(stageName, location, tableName.get(), table.get().location(),
+                    key.get(), asName.get(), as.get().location(), onMiss));
+        });
+    }
+
+    @Override
+    public Supplier<StageLogic> build(EnrichDefinition definition, BuildContext context) {
+        CompiledExpression key = context.expression(definition.key(), ResultKind.ANY);
+        context.declareVariable(definition.as(), definition.asLocation(), context.stageName() + ".enrich.as");
+        Optional<TableDefinition> table = context.table(definition.table(), definition.tableLocation(), "enrich.table");
+        if (table.isEmpty()) {
+            return () -> event -> Outcome.deadLetter("unknown table");
+        }
+        String store = context.join(table.get(), key);
+        PayloadFormat rowFormat = Formats.of(table.get().format());
+        // One instance per task: it holds that task's store.
+        return () -> new EnrichLogic(store, key, table.get(), rowFormat, definition.as(), definition.onMiss());
+    }
+
+    private static final class EnrichLogic implements StageLogic {
+        private final String storeName;
+        private final CompiledExpression key;
+        private final TableDefinition table;
+        private final PayloadFormat rowFormat;
+        private final String as;
+        private final OnMiss onMiss;
+        private ReadOnlyKeyValueStore<Bytes, byte[]> store;
+        private Sensor misses;
+
+        EnrichLogic(String storeName, CompiledExpression key, TableDefinition table, PayloadFormat rowFormat, String as, OnMiss onMiss) {
+            this.storeName = storeName;
+            this.key = key;
+            this.table = table;
+            this.rowFormat = rowFormat;
+            this.as = as;
+            this.onMiss = onMiss;
+        }
+
+        @Override
+        public void init(StageRuntime runtime) {
+            store = runtime.table(storeName);
+            misses = runtime.counter("enrich-miss");
+        }
+
+        @Override
+        public Outcome apply(Event event) {
+            // A partitioned join computed the key before repartitioning; a global join computes it here.
+            byte[] lookup = event.joinKey() != null ? event.joinKey() : Keys.encode(key.evaluate(event), table.keyFormat());
+            byte[] row = lookup == null ? null : store.get(Bytes.wrap(lookup));
+            Object enrichment;
+            if (row == null) {
+                misses.record();
+                switch (onMiss) {
+                    case DROP:
+                        return Outcome.DROP;
+                    case DEAD_LETTER:
+                        return Outcome.deadLetter("enrich miss: no row in table '" + table.name() + "' for key "
+                                + (lookup == null ? "null" : "'" + new String(lookup, StandardCharsets.UTF_8) + "'"));
+                    default:
+                        enrichment = Values.NULL;
+                }
+            } else {
+                enrichment = rowFormat.decode(table.topic(), row);
+            }
+            Map<String, Object> value = Values.with(event.value(), List.of(as), enrichment);
+            event.value(value);
+            return Outcome.CONTINUE;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.hyphae.stage.transform;
+
+import io.hyphae.cel.CompiledExpression;
+import io.hyphae.cel.ResultKind;
+import io.hyphae.format.Values;
+import io.hyphae.route.Expression;
+import io.hyphae.route.Location;
+import io.hyphae.route.loader.YamlNode;
+import io.hyphae.stage.BuildContext;
+import io.hyphae.stage.Event;
+import io.hyphae.stage.Outcome;
+import io.hyphae.stage.StageBuilder;
+import io.hyphae.stage.StageLogic;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+public final class TransformBuilder implements StageBuilder<TransformDefinition> {
+
+    static final String TYPE = "transform";
+    private static final List<String> FIELDS = List.of("set", "rename", "remove");
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public List<String> fields() {
+        return FIELDS;
+    }
+
+    @Override
+    public boolean changesValue() {
+        return true;
+    }
+
+    @Override
+    public Optional<TransformDefinition> define(String stageName, Location location, YamlNode body) {
+        return body.mapping(FIELDS).map(m -> {
+            Map<String, Expression> set = new LinkedHashMap<>();
+            m.get("set").flatMap(YamlNode::namedEntries).ifPresent(s -> s.entries().forEach((field, node) ->
+                    node.expression().ifPresent(e -> set.put(field, e))));
+            Map<String, String> rename = new LinkedHashMap<>();
+            m.get("rename").flatMap(YamlNode::namedEntries).ifPresent(r -> r.entries().forEach((from, node) ->
+                    node.nonEmptyString().ifPresent(to -> rename.put(from, to))));
+            List<String> remove = new ArrayList<>();
+            m.get("remove").flatMap(YamlNode::sequence).ifPresent(items -> items.forEach(i -> i.nonEmptyString().ifPresent(remove::add)));
+            if (m.entries().isEmpty()) {
+                body.problem("a transform stage needs at least one of 'set', 'rename', 'remove'");
+            }
+            return new TransformDefinition(stageName, location, set, rename, remove);
+        });
+    }
+
+    @Override
+    public Supplier<StageLogic> build(TransformDefinition definition, BuildContext context) {
+        List<List<String>> setPaths = new ArrayList<>();
+        List<CompiledExpression> setExpressions = new ArrayList<>();
+        definition.set().forEach((field, expression) -> {
+            setPaths.add(Values.path(field));
+            setExpressions.add(context.expression(expression, ResultKind.ANY));
+        });
+        List<List<String>> renameFrom = definition.rename().keySet().stream().map(Values::path).toList();
+        List<List<String>> renameTo = definition.rename().values().stream().map(Values::path).toList();
+        List<List<String>> remove = definition.remove().stream().map(Values::path).toList();
+        StageLogic logic = new TransformLogic(setPaths, setExpressions, renameFrom, renameTo, remove);
+        return () -> logic;
+    }
+
+    private record TransformLogic(List<List<String>> setPaths, List<CompiledExpression> setExpressions,
+                                  List<List<String>> renameFrom, List<List<String>> renameTo,
+                                  List<List<String>> remove) implements StageLogic {
+        @Override
+        public Outcome apply(Event event) {
+            // Evaluate everything against the incoming event before changing anything.
+            Object[] results = new Object[setExpressions.size()];
+            for (int i = 0; i < results.length; i++) {
+                results[i] = setExpressions.get(i).evaluate(event);
+            }
+            Map<String, Object> value = event.value();
+            for (int i = 0; i < renameFrom.size(); i++) {
+                Object moved = Values.get(value, renameFrom.get(i));
+                if (moved != null) {
+                    value = Values.with(Values.without(value, renameFrom.get(i)), renameTo.get(i), moved);
+                }
+            }
+            for (List<String> path : remove) {
+                value = Values.without(value, path);
+            }
+            for (int i = 0; i < results.length; i++) {
+                value = Values.with(value, setPaths.get(i), results[i]);
+            }
+            event.value(value);
+            return Outcome.CONTINUE;
+        }
+    }
+}

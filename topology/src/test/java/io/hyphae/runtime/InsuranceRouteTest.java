@@ -1,0 +1,130 @@
+package io.hyphae.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.hyphae.runtime.RouteDriver.header;
+import static io.hyphae.runtime.RouteDriver.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The shipped insurance example, end to end under the TopologyTestDriver, with its shipped sample data. */
+class InsuranceRouteTest {
+
+    static final Path EXAMPLE = Path.of("../examples/insurance");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RouteDriver route;
+    private List<String> eventLines;
+
+    @BeforeEach
+    void start() throws IOException {
+        route = RouteDriver.of(EXAMPLE.resolve("insurance.yaml"));
+        for (String row : Files.readAllLines(EXAMPLE.resolve("geo-risk.jsonl"), StandardCharsets.UTF_8)) {
+            route.send("geo.accident-volume", JSON.readTree(row).get("postalCode").asText(), row);
+        }
+        eventLines = Files.readAllLines(EXAMPLE.resolve("address-changed.jsonl"), StandardCharsets.UTF_8);
+        for (String line : eventLines) {
+            route.send("customer.address-changed", "customer-key", line);
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        route.close();
+    }
+
+    @Test
+    void everyStageTopicHoldsThatStagesViewOfTheEvent() throws IOException {
+        assertThat(ids("insurance.address-changed.validated")).containsExactly("ev-0001", "ev-0002", "ev-0003", "ev-0004", "ev-0006");
+        List<JsonNode> enriched = json("insurance.address-changed.enriched");
+        assertThat(enriched).extracting(n -> n.get("eventId").asText()).containsExactly("ev-0001", "ev-0002", "ev-0003", "ev-0004");
+        assertThat(enriched.get(0).get("geo").get("accidentsPer1000").asDouble()).isEqualTo(24.1);
+        assertThat(enriched.get(0).has("riskBand")).as("the enriched view precedes pricing").isFalse();
+
+        List<JsonNode> priced = json("insurance.address-changed.priced");
+        assertThat(priced).extracting(n -> n.get("riskBand").asText()).containsExactly("HIGH", "LOW", "HIGH", "LOW");
+        assertThat(priced.get(0).get("newPremium").asDouble()).isEqualTo(840.0 * 1.25);
+        assertThat(priced.get(1).get("newPremium").asDouble()).isEqualTo(720.0);
+    }
+
+    @Test
+    void routerSendsOnlyHighRiskToManualReviewAndTheRestToPolicyUpdate() throws IOException {
+        assertThat(ids("insurance.manual-review.queued")).containsExactly("ev-0001", "ev-0003");
+        assertThat(json("insurance.manual-review.queued")).allSatisfy(n -> {
+            assertThat(n.get("riskBand").asText()).isEqualTo("HIGH");
+            assertThat(n.get("reviewReason").asText()).startsWith("accident volume ");
+        });
+        assertThat(ids("insurance.policy-update")).containsExactly("ev-0002", "ev-0004");
+        List<TestRecord<byte[], byte[]>> routed = route.read("insurance.address-changed.routed");
+        assertThat(routed).extracting(r -> header(r, LineageHeaders.DESTINATION))
+                .containsExactly("insurance.manual-review.requests", "insurance.policy-update",
+                        "insurance.manual-review.requests", "insurance.policy-update");
+    }
+
+    @Test
+    void badSamplesLandInTheDeadLetterTopicWithTheirOriginalBytesAndReason() {
+        List<TestRecord<byte[], byte[]>> dead = route.read("insurance.address-changed.dlq");
+        assertThat(dead).hasSize(4);
+        assertThat(dead).extracting(r -> text(r.value()))
+                .containsExactly(eventLines.get(4), eventLines.get(5), eventLines.get(6), eventLines.get(7));
+        assertThat(dead).extracting(r -> header(r, LineageHeaders.ERROR_STAGE))
+                .containsExactly("validated", "enriched", "validated", "ingest");
+        assertThat(header(dead.get(0), LineageHeaders.ERROR_REASON)).isEqualTo("validation failed: customerId must not be empty");
+        assertThat(header(dead.get(1), LineageHeaders.ERROR_REASON)).contains("no row in table 'geo-risk' for key '9999'");
+        assertThat(header(dead.get(2), LineageHeaders.ERROR_REASON)).contains("required field 'newAddress.postalCode' is missing");
+        assertThat(header(dead.get(3), LineageHeaders.ERROR_REASON)).startsWith("cannot decode: invalid JSON");
+        assertThat(dead).allSatisfy(r -> {
+            assertThat(header(r, LineageHeaders.SOURCE_TOPIC)).isEqualTo("customer.address-changed");
+            assertThat(text(r.key())).isEqualTo("customer-key");
+        });
+        assertThat(dead).extracting(r -> header(r, LineageHeaders.SOURCE_OFFSET)).containsExactly("4", "5", "6", "7");
+    }
+
+    @Test
+    void stageRecordsCarryLineageHeaders() {
+        List<TestRecord<byte[], byte[]>> enriched = route.read("insurance.address-changed.enriched");
+        TestRecord<byte[], byte[]> first = enriched.get(0);
+        assertThat(header(first, LineageHeaders.ROUTE)).isEqualTo("address-changed");
+        assertThat(header(first, LineageHeaders.STAGE)).isEqualTo("enriched");
+        assertThat(header(first, LineageHeaders.SOURCE_TOPIC)).isEqualTo("customer.address-changed");
+        assertThat(header(first, LineageHeaders.SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(header(first, LineageHeaders.SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(Long.parseLong(header(first, LineageHeaders.INGEST_TIME))).isPositive();
+        assertThat(first.headers().headers(LineageHeaders.STAGE)).hasSize(1);
+
+        // Routed on to manual-review, the event keeps where it first entered and names its new route and stage.
+        TestRecord<byte[], byte[]> review = route.read("insurance.manual-review.queued").get(0);
+        assertThat(header(review, LineageHeaders.ROUTE)).isEqualTo("manual-review");
+        assertThat(header(review, LineageHeaders.STAGE)).isEqualTo("queued");
+        assertThat(header(review, LineageHeaders.SOURCE_TOPIC)).isEqualTo("customer.address-changed");
+        assertThat(header(review, LineageHeaders.DESTINATION)).isNull();
+    }
+
+    @Test
+    void validateForwardsTheBytesItReceivedUnchanged() {
+        List<TestRecord<byte[], byte[]>> validated = route.read("insurance.address-changed.validated");
+        assertThat(text(validated.get(0).value())).isEqualTo(eventLines.get(0));
+    }
+
+    private List<String> ids(String topic) throws IOException {
+        return json(topic).stream().map(n -> n.get("eventId").asText()).toList();
+    }
+
+    private List<JsonNode> json(String topic) throws IOException {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (String v : route.readValues(topic)) {
+            out.add(JSON.readTree(v));
+        }
+        return out;
+    }
+}
