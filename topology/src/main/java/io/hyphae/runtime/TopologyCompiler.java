@@ -356,13 +356,14 @@ public final class TopologyCompiler {
         }
 
         @Override
-        public void declareVariable(String name, Location location, String path) {
+        public void declareVariable(String name, Location location, String field) {
+            String path = path() + "." + field;
             if (CelEngine.RESERVED_VARIABLES.contains(name)) {
-                problems.add(location, path(), "'" + name + "' is a built-in variable; choose another name for 'as'");
+                problems.add(location, path, "'" + name + "' is a built-in variable; choose another name");
             } else if (!RouteFileLoader.NAME.matcher(name).matches() || name.contains("-") || Character.isDigit(name.charAt(0))) {
-                problems.add(location, path(), "'" + name + "' cannot be a CEL variable: use letters, digits and '_', starting with a letter");
+                problems.add(location, path, "'" + name + "' cannot be a CEL variable: use letters, digits and '_', starting with a letter");
             } else if (!scope.add(name)) {
-                problems.add(location, path(), "'" + name + "' is already the 'as' of an earlier enrich stage of this route");
+                problems.add(location, path, "'" + name + "' is already declared by an earlier enrich stage of this route");
             }
         }
 
@@ -372,6 +373,11 @@ public final class TopologyCompiler {
             String topic;
             if (target.isPresent()) {
                 topic = target.get().from();
+            } else if (!Suggestions.didYouMean(to, file.routes().keySet()).isEmpty()) {
+                // Almost a route name: far more likely a typo than a new topic.
+                problems.add(location, path, "'" + to + "' is not a route of this file" + Suggestions.didYouMean(to, file.routes().keySet())
+                        + "; name an existing route, or a topic whose name is not this close to a route's");
+                topic = to;
             } else if (RouteFileLoader.TOPIC.matcher(to).matches() && !to.equals(".") && !to.equals("..")) {
                 topic = to;
                 if (writers.containsKey(topic)) {

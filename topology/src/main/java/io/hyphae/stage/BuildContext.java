@@ -28,8 +28,11 @@ public interface BuildContext {
      */
     String join(TableDefinition table, CompiledExpression joinKey);
 
-    /** Makes {@code name} a variable of the expressions of every later stage (an enrich stage's {@code as}). */
-    void declareVariable(String name, Location location, String path);
+    /**
+     * Makes {@code name} a variable of the expressions of every later stage (an enrich stage's {@code as});
+     * {@code field} is the stage field that declares it, for error messages.
+     */
+    void declareVariable(String name, Location location, String field);
 
     /**
      * Adds an output of a router; {@code to} names a route of the file (its input topic is used) or a topic.

@@ -80,14 +80,31 @@ public final class RouteFileLoader {
 
     /** Parses, checks the structure, then compiles every route so that semantic problems are found too. */
     public RouteFile load(String fileName, String text) {
-        RouteFile file = parse(fileName, text);
-        TopologyCompiler.check(file);
+        Problems problems = new Problems();
+        RouteFile file = parse(fileName, text, problems);
+        if (file != null) {
+            // Semantic checks run on whatever parsed, so one run reports structural and CEL problems alike.
+            RouteFile checkable = file.application() != null ? file
+                    : new RouteFile(file.source(), "application", file.kafka(), file.topics(), file.tables(), file.routes());
+            try {
+                TopologyCompiler.check(checkable);
+            } catch (RouteFileException e) {
+                e.problems().forEach(p -> problems.add(p.location(), p.path(), p.message()));
+            }
+        }
+        problems.throwIfAny();
         return file;
     }
 
     /** Structure only: YAML syntax, fields, types and names. */
     public RouteFile parse(String fileName, String text) {
         Problems problems = new Problems();
+        RouteFile file = parse(fileName, text, problems);
+        problems.throwIfAny();
+        return file;
+    }
+
+    private RouteFile parse(String fileName, String text, Problems problems) {
         LoadContext context = new LoadContext(fileName, new EnvSubstitution(environment), problems);
         Node root;
         try {
@@ -99,20 +116,16 @@ public final class RouteFileLoader {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             Location where = mark == null ? new Location(fileName, 1, 1) : new Location(fileName, mark.getLine() + 1, mark.getColumn() + 1);
             problems.add(where, "", "invalid YAML: " + e.getProblem() + (e.getContext() != null ? " (" + e.getContext() + ")" : ""));
-            problems.throwIfAny();
-            throw new IllegalStateException("unreachable");
+            return null;
         } catch (YAMLException e) {
             problems.add(new Location(fileName, 1, 1), "", "invalid YAML: " + e.getMessage());
-            problems.throwIfAny();
-            throw new IllegalStateException("unreachable");
+            return null;
         }
         if (root == null) {
             problems.add(new Location(fileName, 1, 1), "", "the file is empty; expected 'application' and 'routes'");
-            problems.throwIfAny();
+            return null;
         }
-        RouteFile file = readFile(new YamlNode(root, "", context), fileName, problems);
-        problems.throwIfAny();
-        return file;
+        return readFile(new YamlNode(root, "", context), fileName, problems);
     }
 
     private RouteFile readFile(YamlNode root, String fileName, Problems problems) {
@@ -208,6 +221,7 @@ public final class RouteFileLoader {
         }
         if (!stageNames.add(stageName)) {
             body.problem("duplicate stage name '" + stageName + "' in this route");
+            return Optional.empty();
         }
         if (!body.isMapping()) {
             body.problem("expected '<type>: ...' with a type among " + StageTypes.names());
@@ -220,7 +234,7 @@ public final class RouteFileLoader {
         Map<String, YamlNode> types = typed.get().entries();
         for (Map.Entry<String, YamlNode> t : types.entrySet()) {
             if (StageTypes.of(t.getKey()).isEmpty()) {
-                t.getValue().problem("unknown stage type '" + t.getKey() + "'" + Suggestions.didYouMean(t.getKey(), StageTypes.names())
+                typed.get().key(t.getKey()).problem("unknown stage type '" + t.getKey() + "'" + Suggestions.didYouMean(t.getKey(), StageTypes.names())
                         + "; expected one of " + StageTypes.names());
                 return Optional.empty();
             }

@@ -70,6 +70,7 @@ public final class YamlNode {
             return Optional.empty();
         }
         Map<String, YamlNode> entries = new LinkedHashMap<>();
+        Map<String, YamlNode> keys = new LinkedHashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
             Optional<String> key = keyOf(tuple);
             if (key.isEmpty()) {
@@ -87,8 +88,9 @@ public final class YamlNode {
                 continue;
             }
             entries.put(name, value);
+            keys.put(name, new YamlNode(tuple.getKeyNode(), childPath(name), context));
         }
-        return Optional.of(new Mapping(this, entries));
+        return Optional.of(new Mapping(this, entries, keys));
     }
 
     /** A mapping of user-chosen names (routes, tables) to values. */
@@ -213,7 +215,12 @@ public final class YamlNode {
     }
 
     /** Entries of a mapping, keyed by field name, in file order. */
-    public record Mapping(YamlNode owner, Map<String, YamlNode> entries) {
+    public record Mapping(YamlNode owner, Map<String, YamlNode> entries, Map<String, YamlNode> keys) {
+
+        /** The node of a field's name, for problems about the name itself. */
+        public YamlNode key(String name) {
+            return keys.get(name);
+        }
 
         public Optional<YamlNode> get(String key) {
             return Optional.ofNullable(entries.get(key));

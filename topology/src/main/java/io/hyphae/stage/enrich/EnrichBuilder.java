@@ -66,7 +66,7 @@ public final class EnrichBuilder implements StageBuilder<EnrichDefinition> {
     @Override
     public Supplier<StageLogic> build(EnrichDefinition definition, BuildContext context) {
         CompiledExpression key = context.expression(definition.key(), ResultKind.ANY);
-        context.declareVariable(definition.as(), definition.asLocation(), context.stageName() + ".enrich.as");
+        context.declareVariable(definition.as(), definition.asLocation(), "as");
         Optional<TableDefinition> table = context.table(definition.table(), definition.tableLocation(), "enrich.table");
         if (table.isEmpty()) {
             return () -> event -> Outcome.deadLetter("unknown table");

@@ -1,0 +1,86 @@
+package io.hyphae.cli;
+
+import io.hyphae.route.RouteDefinition;
+import io.hyphae.route.RouteFile;
+import io.hyphae.route.TableDefinition;
+import io.hyphae.runtime.CompiledApplication;
+import io.hyphae.runtime.StageInfo;
+import io.hyphae.runtime.TopicNames;
+import io.hyphae.runtime.TopologyCompiler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "describe",
+        description = {"Show what a route file runs: every stage with its type and topic, the tables, the dead-letter",
+            "topics, the Kafka Streams topology, and a Mermaid flowchart (paste it into any Markdown that renders Mermaid)."},
+        mixinStandardHelpOptions = true)
+final class DescribeCommand implements Callable<Integer> {
+
+    enum Part { stages, topology, mermaid, all }
+
+    @Parameters(paramLabel = "FILE", description = "The route file.")
+    Path file;
+
+    @Option(names = "--show", paramLabel = "PART", defaultValue = "all",
+            description = "What to print: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Part show;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        RouteFile routes = RouteFileOption.load(file, spec.commandLine().getErr());
+        CompiledApplication app = TopologyCompiler.compile(routes);
+        if (show == Part.stages || show == Part.all) {
+            stages(out, app);
+        }
+        if (show == Part.topology || show == Part.all) {
+            out.println("Kafka Streams topology:");
+            out.println(app.topology().describe());
+        }
+        if (show == Part.mermaid || show == Part.all) {
+            if (show == Part.all) {
+                out.println("Mermaid:");
+                out.println("```mermaid");
+            }
+            out.print(MermaidRenderer.render(app));
+            if (show == Part.all) {
+                out.println("```");
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static void stages(PrintWriter out, CompiledApplication app) {
+        RouteFile f = app.file();
+        out.printf("application %s (%s)%n%n", f.application(), f.source());
+        if (!f.tables().isEmpty()) {
+            out.println("Tables:");
+            for (TableDefinition t : f.tables().values()) {
+                out.printf("  %-20s topic %-32s %s, keys %s, %s%n", t.name(), t.topic(), t.format().id(), t.keyFormat().id(), t.mode().id());
+            }
+            out.println();
+        }
+        String row = "  %-20s %-10s %-45s %s%n";
+        for (RouteDefinition route : f.routes().values()) {
+            out.printf("Route %s: reads %s (%s)%n", route.name(), route.from(), route.format().id());
+            out.printf(row, "STAGE", "TYPE", "TOPIC", "THEN");
+            for (StageInfo s : app.stages()) {
+                if (s.route().equals(route.name())) {
+                    out.printf(row, s.stage(), s.type(), s.topic(), s.destinations().isEmpty() ? "-" : String.join(", ", s.destinations()));
+                }
+            }
+            out.printf("  dead letters: %s%n%n", TopicNames.deadLetter(f.application(), route.name()));
+        }
+    }
+}

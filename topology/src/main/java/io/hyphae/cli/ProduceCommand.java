@@ -1,0 +1,126 @@
+package io.hyphae.cli;
+
+import io.hyphae.format.JsonFormat;
+import io.hyphae.format.Values;
+import io.hyphae.route.RouteFile;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+
+@Command(name = "produce",
+        description = {"Send records to a topic, one per line, from a file or standard input (blank lines are skipped).",
+            "The key comes from a field of each JSON line (--key-field), from a prefix before a separator",
+            "(--key-separator, as kcat -K), or is null. Lines are sent as they are: invalid JSON is sent too,",
+            "which is how to feed a route a bad record on purpose."},
+        mixinStandardHelpOptions = true)
+final class ProduceCommand implements Callable<Integer> {
+
+    @Option(names = {"-t", "--topic"}, required = true, paramLabel = "TOPIC", description = "The topic to write to.")
+    String topic;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Read records from FILE instead of standard input.")
+    Path input;
+
+    @Option(names = {"-k", "--key-field"}, paramLabel = "PATH", description = "Use this (dotted) field of each JSON line as the key.")
+    String keyField;
+
+    @Option(names = {"-K", "--key-separator"}, paramLabel = "SEP", description = "Each line is KEY<SEP>VALUE.")
+    String keySeparator;
+
+    @Option(names = {"-H", "--header"}, paramLabel = "NAME=VALUE", description = "A header to add to every record; repeatable.")
+    Map<String, String> headers = new LinkedHashMap<>();
+
+    @Option(names = {"-f", "--file"}, paramLabel = "ROUTE_FILE", description = "Take bootstrap servers and client settings from this route file.")
+    Path routeFile;
+
+    @Mixin
+    ClientOptions client;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (keyField != null && keySeparator != null) {
+            throw new IllegalArgumentException("use either --key-field or --key-separator, not both");
+        }
+        Optional<RouteFile> routes = routeFile == null ? Optional.empty() : Optional.of(RouteFileOption.load(routeFile, spec.commandLine().getErr()));
+        String bootstrap = client.requireBootstrap(routes);
+        Properties props = client.clientProperties(routes, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        PrintWriter out = spec.commandLine().getOut();
+        JsonFormat json = new JsonFormat();
+        int sent = 0;
+        int lineNumber = 0;
+        List<Future<?>> pending = new ArrayList<>();
+        try (BufferedReader reader = input == null
+                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                : Files.newBufferedReader(input, StandardCharsets.UTF_8);
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                lineNumber++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String key = null;
+                String value = line;
+                if (keySeparator != null) {
+                    int at = line.indexOf(keySeparator);
+                    if (at >= 0) {
+                        key = line.substring(0, at);
+                        value = line.substring(at + keySeparator.length());
+                    }
+                } else if (keyField != null) {
+                    key = keyOf(json, line);
+                }
+                RecordHeaders recordHeaders = new RecordHeaders();
+                headers.forEach((k, v) -> recordHeaders.add(k, v.getBytes(StandardCharsets.UTF_8)));
+                pending.add(producer.send(new ProducerRecord<>(topic, null, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                        value.getBytes(StandardCharsets.UTF_8), recordHeaders)));
+                sent++;
+            }
+            producer.flush();
+            for (Future<?> f : pending) {
+                f.get();
+            }
+        }
+        out.printf("sent %d record%s to %s%n", sent, sent == 1 ? "" : "s", topic);
+        out.flush();
+        return 0;
+    }
+
+    /** The key field's text, or null for a line that is not JSON or lacks the field (it is still sent). */
+    private String keyOf(JsonFormat json, String line) {
+        try {
+            Object v = Values.get(json.decode(topic, line.getBytes(StandardCharsets.UTF_8)), Values.path(keyField));
+            return Values.isNull(v) ? null : String.valueOf(v);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

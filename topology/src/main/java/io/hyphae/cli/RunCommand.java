@@ -1,0 +1,69 @@
+package io.hyphae.cli;
+
+import io.hyphae.route.RouteFile;
+import io.hyphae.runtime.HyphaeApplication;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "run",
+        description = {"Run a route file as a Kafka Streams application: validates it, creates missing topics",
+            "(inputs, tables, stage topics, dead-letter topics, destinations), refuses to start if an existing topic",
+            "conflicts with the file, then processes until stopped. SIGTERM or Ctrl-C shuts down cleanly."},
+        mixinStandardHelpOptions = true)
+final class RunCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    @Parameters(paramLabel = "FILE", description = "The route file.")
+    Path file;
+
+    @Mixin
+    ClientOptions client;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        RouteFile routes = RouteFileOption.load(file, spec.commandLine().getErr());
+        String bootstrap = client.requireBootstrap(Optional.of(routes));
+        RouteFile effective = withClientProperties(routes);
+        HyphaeApplication app = new HyphaeApplication(effective, bootstrap, message -> {
+            out.println(LocalTime.now().format(TIME) + " " + message);
+            out.flush();
+        });
+        out.printf("running %s (application '%s') against %s%n", file, routes.application(), bootstrap);
+        out.flush();
+        Thread shutdown = new Thread(() -> {
+            out.println("stopping...");
+            out.flush();
+            app.close();
+        }, "hyphae-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        app.start();
+        app.awaitStop();
+        return app.state().toString().equals("ERROR") ? 1 : 0;
+    }
+
+    private RouteFile withClientProperties(RouteFile routes) {
+        if (client.properties.isEmpty()) {
+            return routes;
+        }
+        var props = new java.util.LinkedHashMap<>(routes.kafka().properties());
+        props.putAll(client.properties);
+        return new RouteFile(routes.source(), routes.application(),
+                new io.hyphae.route.KafkaSettings(routes.kafka().bootstrapServers(), props, routes.kafka().streams()),
+                routes.topics(), routes.tables(), routes.routes());
+    }
+}

@@ -1,0 +1,75 @@
+package io.hyphae.runtime;
+
+import io.hyphae.route.RouteFile;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+
+/**
+ * A route file running against a Kafka cluster: topics provisioned, then a {@link KafkaStreams}
+ * instance. Closing it shuts the streams down cleanly (committing, under exactly-once, the open
+ * transaction).
+ */
+public final class HyphaeApplication implements AutoCloseable {
+
+    private final CompiledApplication compiled;
+    private final Properties config;
+    private final Consumer<String> progress;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private KafkaStreams streams;
+
+    public HyphaeApplication(RouteFile file, String bootstrapServers, Consumer<String> progress) {
+        this.compiled = TopologyCompiler.compile(file);
+        this.config = StreamsConfigFactory.forRun(file, bootstrapServers);
+        this.progress = progress;
+    }
+
+    public CompiledApplication compiled() {
+        return compiled;
+    }
+
+    /** Provisions topics and starts processing; returns once the streams have started (not yet RUNNING). */
+    public void start() throws InterruptedException {
+        try (Admin admin = Admin.create(StreamsConfigFactory.clientProperties(compiled.file(), config.getProperty("bootstrap.servers")))) {
+            new TopicProvisioner(admin, progress).provision(compiled.topics());
+        }
+        streams = new KafkaStreams(compiled.topology(), config);
+        streams.setUncaughtExceptionHandler(e -> {
+            progress.accept("stream thread failed, replacing it: " + e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> {
+            progress.accept("state " + before + " -> " + now);
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+        });
+        streams.start();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    /** Blocks until the streams stop (after {@link #close()} or a fatal error). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,120 @@
+package io.hyphae.runtime;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Creates the topics an application needs before it starts, and refuses to start when an existing
+ * topic contradicts the route file (partition count, replication factor, or a repartition topic whose
+ * partition count differs from its table's, which would break the join).
+ */
+public final class TopicProvisioner {
+
+    private final Admin admin;
+    private final Consumer<String> progress;
+
+    public TopicProvisioner(Admin admin, Consumer<String> progress) {
+        this.admin = admin;
+        this.progress = progress;
+    }
+
+    /** Creates what is missing; throws {@link TopicConflictException} listing every conflict, before creating anything. */
+    public List<String> provision(List<TopicSpec> specs) throws InterruptedException {
+        Map<String, TopicDescription> existing = describe(specs.stream().map(TopicSpec::name).toList());
+        List<String> conflicts = new ArrayList<>();
+        Map<String, Integer> partitionCounts = new HashMap<>();
+        existing.forEach((name, d) -> partitionCounts.put(name, d.partitions().size()));
+        List<TopicSpec> missing = new ArrayList<>();
+        for (TopicSpec spec : specs) {
+            TopicDescription d = existing.get(spec.name());
+            if (d == null) {
+                missing.add(spec);
+                continue;
+            }
+            spec.partitions().filter(p -> p != d.partitions().size()).ifPresent(p -> conflicts.add(
+                    "topic '" + spec.name() + "' (" + spec.owner() + ") has " + d.partitions().size() + " partitions but the route file asks for " + p));
+            int rf = d.partitions().get(0).replicas().size();
+            spec.replicationFactor().filter(r -> r != rf).ifPresent(r -> conflicts.add(
+                    "topic '" + spec.name() + "' (" + spec.owner() + ") has replication factor " + rf + " but the route file asks for " + r));
+        }
+        // Repartition topics must match their table's partition count, created or not.
+        for (TopicSpec spec : specs) {
+            if (spec.copartitionWith().isEmpty()) {
+                continue;
+            }
+            Integer tablePartitions = partitionCounts.get(spec.copartitionWith().get());
+            Integer own = partitionCounts.get(spec.name());
+            if (tablePartitions != null && own != null && !own.equals(tablePartitions)) {
+                conflicts.add("topic '" + spec.name() + "' has " + own + " partitions but table topic '" + spec.copartitionWith().get()
+                        + "' has " + tablePartitions + "; a partitioned join needs both equal (delete the repartition topic to recreate it)");
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            throw new TopicConflictException(conflicts);
+        }
+        // Tables first: repartition topics take their partition count from them.
+        missing.sort((a, b) -> Boolean.compare(a.copartitionWith().isPresent(), b.copartitionWith().isPresent()));
+        List<String> created = new ArrayList<>();
+        for (TopicSpec spec : missing) {
+            Optional<Integer> partitions = spec.partitions();
+            if (spec.copartitionWith().isPresent()) {
+                partitions = Optional.ofNullable(partitionCounts.get(spec.copartitionWith().get()));
+            }
+            NewTopic topic = new NewTopic(spec.name(), partitions, spec.replicationFactor()).configs(spec.config());
+            try {
+                admin.createTopics(List.of(topic)).all().get();
+                created.add(spec.name());
+                progress.accept("created topic " + spec.name() + " (" + spec.owner() + ")");
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic '" + spec.name() + "': " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+            if (!partitionCounts.containsKey(spec.name())) {
+                describe(List.of(spec.name())).forEach((n, d) -> partitionCounts.put(n, d.partitions().size()));
+            }
+        }
+        return created;
+    }
+
+    private Map<String, TopicDescription> describe(List<String> names) throws InterruptedException {
+        Map<String, TopicDescription> out = new HashMap<>();
+        var futures = admin.describeTopics(names).topicNameValues();
+        for (var entry : futures.entrySet()) {
+            try {
+                out.put(entry.getKey(), entry.getValue().get());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("cannot describe topic '" + entry.getKey() + "': " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Existing topics contradict the route file; nothing was created. */
+    public static final class TopicConflictException extends RuntimeException {
+        private final List<String> conflicts;
+
+        public TopicConflictException(List<String> conflicts) {
+            super("existing topics conflict with the route file:" + conflicts.stream().map(c -> "\n  - " + c).collect(Collectors.joining()));
+            this.conflicts = List.copyOf(conflicts);
+        }
+
+        public List<String> conflicts() {
+            return conflicts;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.hyphae.route;
+
+import io.hyphae.route.loader.RouteFileLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/** Each class of route-file error is rejected with file:line:column, the field path and what was expected. */
+class RouteFileLoaderTest {
+
+    private static final String HEADER = """
+            application: shop
+            tables:
+              customers: { topic: crm.customers }
+            routes:
+              orders:
+                from: shop.orders
+                stages:
+            """;
+
+    private static RouteFile load(String yaml) {
+        return new RouteFileLoader(Map.of("HOST", "broker:9092")::get).load("routes.yaml", yaml);
+    }
+
+    private static List<Problem> problems(String yaml) {
+        try {
+            load(yaml);
+        } catch (RouteFileException e) {
+            return e.problems();
+        }
+        throw new AssertionError("expected the file to be rejected");
+    }
+
+    static Stream<Arguments> brokenFiles() {
+        return Stream.of(
+                arguments("YAML syntax", HEADER + "      - a: { filter: { when: \"true\" }\n", "routes.yaml:9:1", "", "invalid YAML"),
+                arguments("unknown top-level field", "application: shop\nroute: {}\n", "routes.yaml:2:1", "route", "unknown field 'route' (did you mean 'routes'?)"),
+                arguments("missing routes", "application: shop\n", "routes.yaml:1:1", "routes", "missing required field 'routes'"),
+                arguments("missing application", "routes:\n  r: { from: t, stages: [ { a: { filter: { when: 'true' } } } ] }\n",
+                        "routes.yaml:1:1", "application", "missing required field 'application'"),
+                arguments("unknown stage type", HEADER + "      - a: { filtr: { when: \"true\" } }\n", "routes.yaml:8:14",
+                        "routes.orders.stages[0].a.filtr", "unknown stage type 'filtr' (did you mean 'filter'?)"),
+                arguments("two types in one stage", HEADER + "      - a: { filter: { when: \"true\" }, validate: { rules: [\"true\"] } }\n",
+                        "routes.yaml:8:12", "routes.orders.stages[0].a", "exactly one type"),
+                arguments("unknown field of a stage", HEADER + "      - a: { filter: { when: \"true\", unless: \"false\" } }\n",
+                        "routes.yaml:8:38", "routes.orders.stages[0].a.filter.unless", "unknown field 'unless'; expected one of 'when'"),
+                arguments("duplicate stage names", HEADER + "      - a: { filter: { when: \"true\" } }\n      - a: { filter: { when: \"true\" } }\n",
+                        "routes.yaml:9:12", "routes.orders.stages[1].a", "duplicate stage name 'a'"),
+                arguments("duplicate key", "application: shop\napplication: shop2\nroutes: {}\n", "routes.yaml:2:1", "application", "duplicate field 'application'"),
+                arguments("missing from", "application: shop\nroutes:\n  r:\n    stages: [ { a: { filter: { when: 'true' } } } ]\n",
+                        "routes.yaml:4:5", "routes.r.from", "missing required field 'from'"),
+                arguments("invalid route name", "application: shop\nroutes:\n  r.x: { from: t, stages: [ { a: { filter: { when: 'true' } } } ] }\n",
+                        "routes.yaml:3:8", "routes.r.x", "not a valid route name"),
+                arguments("invalid topic name", "application: shop\nroutes:\n  r: { from: 'bad topic', stages: [ { a: { filter: { when: 'true' } } } ] }\n",
+                        "routes.yaml:3:14", "routes.r.from", "'bad topic' is not a topic name"),
+                arguments("unknown table", HEADER + "      - e: { enrich: { table: customer, key: \"value.id\", as: c } }\n",
+                        "routes.yaml:8:31", "routes.orders.stages[0].e.enrich", "unknown table 'customer' (did you mean 'customers'?)"),
+                arguments("CEL syntax", HEADER + "      - a: { filter: { when: \"value.total >\" } }\n",
+                        "routes.yaml:8:44", "routes.orders.stages[0].a.filter.when", "invalid CEL: mismatched input"),
+                arguments("CEL type", HEADER + "      - a: { filter: { when: \"value.total + 1\" } }\n",
+                        "routes.yaml:8:31", "routes.orders.stages[0].a.filter.when", "must be a true/false condition but its type is"),
+                arguments("CEL overload", HEADER + "      - a: { filter: { when: \"size(1) > 0\" } }\n",
+                        "routes.yaml:8:35", "routes.orders.stages[0].a.filter.when", "found no matching overload for 'size'"),
+                arguments("undeclared variable", HEADER + "      - a: { transform: { set: { x: \"geo.volume\" } } }\n",
+                        "routes.yaml:8:38", "routes.orders.stages[0].a.transform.set.x", "undeclared reference to 'geo'"),
+                arguments("unknown route target", HEADER + "      - r: { route: [ { when: \"true\", to: invoice } ] }\n  invoices:\n    from: shop.invoices\n    stages: [ { a: { filter: { when: 'true' } } } ]\n",
+                        "routes.yaml:8:43", "routes.orders.stages[0].r.route[0].to", "'invoice' is not a route of this file (did you mean 'invoices'?)"),
+                arguments("router not last", HEADER + "      - r: { route: [ { otherwise: out } ] }\n      - a: { filter: { when: \"true\" } }\n",
+                        "routes.yaml:8:12", "routes.orders.stages[0].r.route", "must be the last stage"),
+                arguments("branch after otherwise", HEADER + "      - r: { route: [ { otherwise: out }, { when: \"true\", to: x } ] }\n",
+                        "routes.yaml:8:43", "routes.orders.stages[0].r.route[1]", "no branch may follow 'otherwise'"),
+                arguments("cycle", "application: shop\nroutes:\n  a: { from: ta, stages: [ { r: { route: [ { otherwise: b } ] } } ] }\n"
+                        + "  b: { from: tb, stages: [ { r: { route: [ { otherwise: a } ] } } ] }\n",
+                        "routes.yaml:3:6", "routes.a", "routes form a cycle: a -> b -> a"),
+                arguments("stage topic collides with dead-letter topic", HEADER + "      - dlq: { filter: { when: \"true\" } }\n",
+                        "routes.yaml:8:14", "", "topic 'shop.orders.dlq' would be both the dead-letter topic of route orders and the topic of stage orders.dlq"),
+                arguments("two routes read one topic", HEADER + "      - a: { filter: { when: \"true\" } }\n  again:\n    from: shop.orders\n    stages: [ { a: { filter: { when: 'true' } } } ]\n",
+                        "routes.yaml:10:5", "routes.again.from", "already the input of route 'orders'"),
+                arguments("reserved enrich alias", HEADER + "      - e: { enrich: { table: customers, key: \"value.id\", as: value } }\n",
+                        "routes.yaml:8:63", "routes.orders.stages[0].e.enrich.as", "'value' is a built-in variable"),
+                arguments("bad enum", HEADER + "      - e: { enrich: { table: customers, key: \"value.id\", as: c, onMiss: skip } }\n",
+                        "routes.yaml:8:74", "routes.orders.stages[0].e.enrich.onMiss", "'skip' is not one of pass, drop, dead-letter"),
+                arguments("missing env var", "application: ${APP}\nroutes: {}\n", "routes.yaml:1:14", "application",
+                        "environment variable APP is not set and has no default"),
+                arguments("bad partitions", "application: shop\ntopics: { partitions: many }\nroutes: {}\n", "routes.yaml:2:23", "topics.partitions",
+                        "expected a whole number but found 'many'"),
+                arguments("stage is not a mapping", HEADER + "      - just-a-name\n", "routes.yaml:8:9", "routes.orders.stages[0]", "expected a mapping"),
+                arguments("empty file", "", "routes.yaml:1:1", "", "the file is empty"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenFiles")
+    void rejectsWithPositionFieldAndExpectation(String kind, String yaml, String location, String path, String message) {
+        List<Problem> problems = problems(yaml);
+        assertThat(problems).as(kind).anySatisfy(p -> {
+            assertThat(p.location().toString()).isEqualTo(location);
+            assertThat(p.path()).isEqualTo(path);
+            assertThat(p.message()).contains(message);
+        });
+    }
+
+    @Test
+    void reportsEveryProblemOfAFileAtOnceInFileOrder() {
+        List<Problem> problems = problems(HEADER + """
+                      - a: { filtr: { when: "true" } }
+                      - b: { filter: { when: "value.x +" } }
+                      - c: { enrich: { table: nope, key: "value.id", as: n } }
+                """);
+        assertThat(problems).extracting(p -> p.location().line()).containsExactly(8, 9, 10);
+        assertThat(problems.get(0).format()).startsWith("routes.yaml:8:14: routes.orders.stages[0].a.filtr: unknown stage type 'filtr'");
+    }
+
+    @Test
+    void substitutesEnvironmentVariablesWithDefaults() {
+        RouteFile file = load("""
+                application: ${APP_ID:shop}
+                kafka:
+                  bootstrap: ${HOST}
+                  properties: { security.protocol: "${PROTO:SASL_SSL}", literal: "$${NOT_A_VAR}" }
+                routes:
+                  r: { from: t, stages: [ { a: { filter: { when: "true" } } } ] }
+                """);
+        assertThat(file.application()).isEqualTo("shop");
+        assertThat(file.kafka().bootstrapServers()).contains("broker:9092");
+        assertThat(file.kafka().properties()).containsEntry("security.protocol", "SASL_SSL").containsEntry("literal", "${NOT_A_VAR}");
+    }
+
+    @Test
+    void emptyBootstrapMeansNotConfigured() {
+        RouteFile file = load("application: a\nkafka: { bootstrap: \"${NOT_SET:}\" }\nroutes:\n  r: { from: t, stages: [ { a: { filter: { when: 'true' } } } ] }\n");
+        assertThat(file.kafka().bootstrapServers()).isEmpty();
+    }
+
+    @Test
+    void readsTheFullModel() {
+        RouteFile file = load(HEADER + """
+                      - checked: { validate: { required: [id], rules: [ "value.total > 0", { rule: "size(value.id) > 2", message: "short id" } ] } }
+                      - who: { enrich: { table: customers, key: "value.customerId", as: customer, onMiss: pass } }
+                      - shaped: { transform: { set: { name: "customer.name" }, rename: { total: amount }, remove: [internal] } }
+                      - big: { filter: { when: "value.amount > 100" } }
+                      - sent: { route: [ { when: "value.amount > 1000", to: shop.large }, { otherwise: shop.normal } ] }
+                topics: { partitions: 6, replicationFactor: 3, config: { retention.ms: "86400000" } }
+                """);
+        assertThat(file.routes().get("orders").stages()).extracting(StageDefinition::type)
+                .containsExactly("validate", "enrich", "transform", "filter", "route");
+        assertThat(file.topics().partitions()).contains(6);
+        assertThat(file.topics().replicationFactor()).contains((short) 3);
+        assertThat(file.topics().config()).containsEntry("retention.ms", "86400000");
+        assertThat(file.tables().get("customers").mode()).isEqualTo(TableMode.GLOBAL);
+    }
+
+    @Test
+    void missingFileIsAProblemToo() {
+        assertThatThrownBy(() -> new RouteFileLoader().load(java.nio.file.Path.of("does/not/exist.yaml")))
+                .isInstanceOf(RouteFileException.class).hasMessageContaining("does/not/exist.yaml:0:0: no such file");
+    }
+}
