@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 public final class RouterBuilder implements StageBuilder<RouterDefinition> {
 
     static final String TYPE = "route";
-    static final List<String> BRANCH_FIELDS = List.of("when", "to", "otherwise");
+    public static final List<String> BRANCH_FIELDS = List.of("when", "to", "otherwise");
 
     @Override
     public String type() {

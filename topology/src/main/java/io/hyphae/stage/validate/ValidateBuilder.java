@@ -20,7 +20,7 @@ public final class ValidateBuilder implements StageBuilder<ValidateDefinition> {
 
     static final String TYPE = "validate";
     private static final List<String> FIELDS = List.of("required", "rules");
-    private static final List<String> RULE_FIELDS = List.of("rule", "message");
+    public static final List<String> RULE_FIELDS = List.of("rule", "message");
 
     @Override
     public String type() {

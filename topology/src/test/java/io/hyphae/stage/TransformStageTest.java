@@ -1,0 +1,52 @@
+package io.hyphae.stage;
+
+import io.hyphae.runtime.LineageHeaders;
+import io.hyphae.runtime.RouteDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static io.hyphae.runtime.RouteDriver.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TransformStageTest {
+
+    private final RouteDriver route = RouteDriver.of("""
+            application: shop
+            routes:
+              orders:
+                from: orders
+                stages:
+                  - shaped:
+                      transform:
+                        rename: { total: amount, "customer.mail": customer.email }
+                        remove: [internal, customer.secret]
+                        set:
+                          net: "double(value.total) / 1.2"
+                          "summary.items": "size(value.items)"
+                          "summary.first": "value.items[0]"
+                          flag: "null"
+            """);
+
+    @AfterEach
+    void close() {
+        route.close();
+    }
+
+    @Test
+    void renamesRemovesAndSetsNestedFieldsFromTheIncomingEvent() {
+        route.send("orders", "k", "{\"total\": 12, \"internal\": 1, \"customer\": {\"mail\": \"a@b\", \"secret\": \"s\"}, \"items\": [\"x\", \"y\"]}");
+        assertThat(route.readValues("shop.orders.shaped")).containsExactly(
+                "{\"customer\":{\"email\":\"a@b\"},\"items\":[\"x\",\"y\"],\"amount\":12,\"net\":10.0,\"summary\":{\"items\":2,\"first\":\"x\"},\"flag\":null}");
+    }
+
+    @Test
+    void aRuntimeErrorSendsTheOriginalBytesToTheDeadLetterTopic() {
+        String bad = "{\"total\": 12, \"items\": []}";
+        route.send("orders", "k", bad);
+        var dead = route.read("shop.orders.dlq");
+        assertThat(dead).hasSize(1);
+        assertThat(RouteDriver.text(dead.get(0).value())).isEqualTo(bad);
+        assertThat(header(dead.get(0), LineageHeaders.ERROR_REASON)).contains("value.items[0]").contains("Index out of bounds");
+        assertThat(route.read("shop.orders.shaped")).isEmpty();
+    }
+}
