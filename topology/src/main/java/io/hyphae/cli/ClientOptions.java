@@ -1,6 +1,10 @@
 package io.hyphae.cli;
 
+import io.hyphae.local.LocalKafka;
 import io.hyphae.route.RouteFile;
+
+import java.io.IOException;
+import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
@@ -33,9 +37,17 @@ final class ClientOptions {
         return Optional.ofNullable(System.getenv(BOOTSTRAP_ENV)).filter(s -> !s.isBlank());
     }
 
-    String requireBootstrap(Optional<RouteFile> file) {
-        return bootstrap(file).orElseThrow(() -> new IllegalArgumentException(
-                "no Kafka bootstrap servers: pass --bootstrap-server, set kafka.bootstrap in the route file or $" + BOOTSTRAP_ENV));
+    /**
+     * The bootstrap servers in force; when none is configured, the local broker (started if needed),
+     * so that a first run on a laptop needs nothing installed.
+     */
+    String resolveBootstrap(Optional<RouteFile> file, Consumer<String> progress) throws IOException, InterruptedException {
+        Optional<String> configured = bootstrap(file);
+        if (configured.isPresent()) {
+            return configured.get();
+        }
+        progress.accept("no bootstrap servers configured (--bootstrap-server, kafka.bootstrap, $" + BOOTSTRAP_ENV + "): using the local broker");
+        return LocalKafka.atDefault().start(progress);
     }
 
     /** Client settings: the route file's kafka.properties, then -X options. */

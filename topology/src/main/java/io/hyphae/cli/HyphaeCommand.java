@@ -15,8 +15,10 @@ import picocli.CommandLine.Command;
             ValidateCommand.class,
             DescribeCommand.class,
             RunCommand.class,
+            DemoCommand.class,
             ProduceCommand.class,
             TapCommand.class,
+            LocalCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'hyphae help <command>' for a command's options. See README.md for the route file reference."})
 public final class HyphaeCommand implements Runnable {

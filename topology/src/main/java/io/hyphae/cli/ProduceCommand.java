@@ -67,7 +67,7 @@ final class ProduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("use either --key-field or --key-separator, not both");
         }
         Optional<RouteFile> routes = routeFile == null ? Optional.empty() : Optional.of(RouteFileOption.load(routeFile, spec.commandLine().getErr()));
-        String bootstrap = client.requireBootstrap(routes);
+        String bootstrap = client.resolveBootstrap(routes, LocalCommand.printer(spec, true));
         Properties props = client.clientProperties(routes, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

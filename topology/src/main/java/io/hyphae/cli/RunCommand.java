@@ -37,7 +37,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         RouteFile routes = RouteFileOption.load(file, spec.commandLine().getErr());
-        String bootstrap = client.requireBootstrap(Optional.of(routes));
+        String bootstrap = client.resolveBootstrap(Optional.of(routes), LocalCommand.printer(spec, true));
         RouteFile effective = withClientProperties(routes);
         HyphaeApplication app = new HyphaeApplication(effective, bootstrap, message -> {
             out.println(LocalTime.now().format(TIME) + " " + message);

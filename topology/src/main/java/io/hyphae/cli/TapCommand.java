@@ -66,10 +66,10 @@ final class TapCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         RouteFile routes = RouteFileOption.load(routeFile, spec.commandLine().getErr());
         String topic = topicOf(routes);
-        String bootstrap = client.requireBootstrap(Optional.of(routes));
+        String bootstrap = client.resolveBootstrap(Optional.of(routes), LocalCommand.printer(spec, true));
         Properties props = client.clientProperties(Optional.of(routes), bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -2,6 +2,7 @@ package io.hyphae.runtime;
 
 import io.hyphae.route.RouteFile;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
@@ -22,6 +23,7 @@ public final class HyphaeApplication implements AutoCloseable {
     private final Consumer<String> progress;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private KafkaStreams streams;
+    private boolean provisioned;
 
     public HyphaeApplication(RouteFile file, String bootstrapServers, Consumer<String> progress) {
         this.compiled = TopologyCompiler.compile(file);
@@ -33,11 +35,20 @@ public final class HyphaeApplication implements AutoCloseable {
         return compiled;
     }
 
-    /** Provisions topics and starts processing; returns once the streams have started (not yet RUNNING). */
-    public void start() throws InterruptedException {
+    /** Creates missing topics; throws {@link TopicProvisioner.TopicConflictException} if existing ones conflict. */
+    public void provision() throws InterruptedException {
+        if (provisioned) {
+            return;
+        }
         try (Admin admin = Admin.create(StreamsConfigFactory.clientProperties(compiled.file(), config.getProperty("bootstrap.servers")))) {
             new TopicProvisioner(admin, progress).provision(compiled.topics());
         }
+        provisioned = true;
+    }
+
+    /** Provisions topics (if not done yet) and starts processing; returns once the streams have started (not yet RUNNING). */
+    public void start() throws InterruptedException {
+        provision();
         streams = new KafkaStreams(compiled.topology(), config);
         streams.setUncaughtExceptionHandler(e -> {
             progress.accept("stream thread failed, replacing it: " + e);
@@ -60,6 +71,21 @@ public final class HyphaeApplication implements AutoCloseable {
         return streams == null ? KafkaStreams.State.CREATED : streams.state();
     }
 
+    /** Waits until every stream thread runs (tables restored), or throws after the timeout. */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || state() == KafkaStreams.State.ERROR || state() == KafkaStreams.State.NOT_RUNNING) {
+                throw new IllegalStateException("the application did not reach RUNNING within " + timeout.toSeconds() + " s (state " + state() + ")");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    public java.util.Properties config() {
+        return config;
+    }
+
     /** Blocks until the streams stop (after {@link #close()} or a fatal error). */
     public void awaitStop() throws InterruptedException {
         stopped.await();
@@ -68,7 +94,9 @@ public final class HyphaeApplication implements AutoCloseable {
     @Override
     public void close() {
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            // Leave the group: a restart (or the other instances) take over at once instead of after the session timeout.
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
         }
         stopped.countDown();
     }

@@ -1,0 +1,245 @@
+package io.hyphae.cli;
+
+import io.hyphae.route.RouteDefinition;
+import io.hyphae.route.RouteFile;
+import io.hyphae.runtime.HyphaeApplication;
+import io.hyphae.runtime.StageInfo;
+import io.hyphae.runtime.TopicNames;
+import io.hyphae.runtime.TopicSpec;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+@Command(name = "demo",
+        description = {"Run a route file end to end once and show what arrived where: creates the topics, loads the given",
+            "files (tables first, before processing starts, so the first events find their rows), processes until every",
+            "input is consumed, prints the records this run added to each stage topic, destination and dead-letter topic,",
+            "and stops the application. Without bootstrap servers it uses (and leaves running) the local broker."},
+        mixinStandardHelpOptions = true)
+final class DemoCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The route file.")
+    Path file;
+
+    @Option(names = {"-l", "--load"}, paramLabel = "TOPIC=FILE[:KEY_FIELD]",
+            description = "Send FILE's lines to TOPIC, keyed by the JSON field KEY_FIELD; repeatable, in order.")
+    List<String> loads = new ArrayList<>();
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "Give up waiting for the inputs to be consumed after this long (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Option(names = "--width", paramLabel = "CHARS", defaultValue = "0", description = "Cut printed values to this width; 0 prints them whole (default: ${DEFAULT-VALUE}).")
+    int width;
+
+    @Mixin
+    ClientOptions client;
+
+    @Spec
+    CommandSpec spec;
+
+    private record Load(String topic, Path file, String keyField) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Consumer<String> progress = m -> {
+            out.println(LocalTime.now().format(TIME) + " " + m);
+            out.flush();
+        };
+        RouteFile routes = RouteFileOption.load(file, spec.commandLine().getErr());
+        progress.accept("route file " + file + " is valid (application '" + routes.application() + "')");
+        List<Load> parsed = loads.stream().map(DemoCommand::parseLoad).toList();
+        String bootstrap = client.resolveBootstrap(Optional.of(routes), progress);
+        var props = client.clientProperties(Optional.of(routes), bootstrap);
+        Set<String> tableTopics = routes.tables().values().stream().map(t -> t.topic()).collect(Collectors.toSet());
+
+        try (HyphaeApplication app = new HyphaeApplication(routes, bootstrap, m -> { }); Admin admin = Admin.create(props)) {
+            progress.accept("creating missing topics");
+            app.provision();
+            List<String> shown = shownTopics(app, routes);
+            Map<TopicPartition, Long> before = endOffsets(admin, shown);
+
+            for (Load load : parsed) {
+                if (tableTopics.contains(load.topic)) {
+                    progress.accept(produce(load, bootstrap));
+                }
+            }
+            progress.accept("starting the application (tables load before processing)");
+            long started = System.nanoTime();
+            app.start();
+            app.awaitRunning(Duration.ofSeconds(timeoutSeconds));
+            progress.accept(String.format("application running after %.1f s", (System.nanoTime() - started) / 1e9));
+            for (Load load : parsed) {
+                if (!tableTopics.contains(load.topic)) {
+                    progress.accept(produce(load, bootstrap));
+                }
+            }
+            List<String> inputs = routes.routes().values().stream().map(RouteDefinition::from).distinct().toList();
+            progress.accept("processing...");
+            awaitConsumed(admin, routes.application(), inputs, Duration.ofSeconds(timeoutSeconds));
+            progress.accept("every input record is processed; what this run added to each topic:");
+            print(out, props, routes, app, before);
+        }
+        out.println();
+        out.println("The local stack keeps running for you to explore, e.g.:");
+        out.println("  ./hyphae tap -f " + file + " " + routes.routes().keySet().iterator().next() + " "
+                + routes.routes().values().iterator().next().stages().get(0).name() + " --headers");
+        out.println("  ./hyphae local status        ./hyphae local stop");
+        out.flush();
+        return 0;
+    }
+
+    private static Load parseLoad(String spec) {
+        int eq = spec.indexOf('=');
+        if (eq <= 0) {
+            throw new CommandLine.ParameterException(new CommandLine(new DemoCommand()), "--load expects TOPIC=FILE[:KEY_FIELD] but got '" + spec + "'");
+        }
+        String rest = spec.substring(eq + 1);
+        int colon = rest.lastIndexOf(':');
+        return colon > 0 ? new Load(spec.substring(0, eq), Path.of(rest.substring(0, colon)), rest.substring(colon + 1))
+                : new Load(spec.substring(0, eq), Path.of(rest), null);
+    }
+
+    private String produce(Load load, String bootstrap) {
+        List<String> args = new ArrayList<>(List.of("-t", load.topic, "-i", load.file.toString(), "-b", bootstrap, "-f", file.toString()));
+        if (load.keyField != null) {
+            args.addAll(List.of("-k", load.keyField));
+        }
+        client.properties.forEach((k, v) -> args.addAll(List.of("-X", k + "=" + v)));
+        java.io.StringWriter text = new java.io.StringWriter();
+        CommandLine produce = new CommandLine(new ProduceCommand());
+        produce.setOut(new PrintWriter(text));
+        produce.setErr(spec.commandLine().getErr());
+        int code = produce.execute(args.toArray(String[]::new));
+        if (code != 0) {
+            throw new IllegalStateException("loading " + load.file + " into " + load.topic + " failed");
+        }
+        return text.toString().trim() + " from " + load.file;
+    }
+
+    private static List<String> shownTopics(HyphaeApplication app, RouteFile routes) {
+        Set<String> topics = new LinkedHashSet<>();
+        app.compiled().stages().forEach(s -> topics.add(s.topic()));
+        app.compiled().topics().stream().filter(t -> t.role() == TopicSpec.Role.DESTINATION || t.role() == TopicSpec.Role.DEAD_LETTER
+                || t.role() == TopicSpec.Role.INPUT).forEach(t -> topics.add(t.name()));
+        return List.copyOf(topics);
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get().forEach((name, d) ->
+                d.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, Long> out = new HashMap<>();
+        admin.listOffsets(request).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
+    }
+
+    /** Until the application's committed offsets reach the end of every input, twice in a row (routes feed routes). */
+    private static void awaitConsumed(Admin admin, String group, List<String> inputs, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int stable = 0;
+        while (stable < 2) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the inputs were not all consumed within " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(300);
+            Map<TopicPartition, Long> ends = endOffsets(admin, inputs);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            boolean done = ends.entrySet().stream().allMatch(e -> e.getValue() == 0
+                    || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()));
+            stable = done ? stable + 1 : 0;
+        }
+    }
+
+    private void print(PrintWriter out, java.util.Properties props, RouteFile routes, HyphaeApplication app,
+                       Map<TopicPartition, Long> before) {
+        java.util.Properties consumerProps = new java.util.Properties();
+        consumerProps.putAll(props);
+        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            for (RouteDefinition route : routes.routes().values()) {
+                out.println();
+                out.println("route " + route.name() + " (input " + route.from() + ")");
+                for (StageInfo stage : app.compiled().stages()) {
+                    if (stage.route().equals(route.name())) {
+                        show(out, consumer, before, "stage " + stage.stage(), stage.topic(), false);
+                        if (stage.type().equals("route")) {
+                            for (String destination : stage.destinations()) {
+                                show(out, consumer, before, "  → destination", destination, false);
+                            }
+                        }
+                    }
+                }
+                show(out, consumer, before, "dead letters", TopicNames.deadLetter(routes.application(), route.name()), true);
+            }
+        }
+        out.flush();
+    }
+
+    private void show(PrintWriter out, KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> before,
+                      String label, String topic, boolean reasons) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        for (TopicPartition tp : partitions) {
+            consumer.seek(tp, before.getOrDefault(tp, 0L));
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
+            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        }
+        out.printf("  %-22s %s: %d record%s%n", label, topic, records.size(), records.size() == 1 ? "" : "s");
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            String key = r.key() == null ? "null" : new String(r.key(), StandardCharsets.UTF_8);
+            String value = r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8);
+            out.printf("      %-10s %s%n", key, cut(value));
+            if (reasons) {
+                Header reason = r.headers().lastHeader("hyphae.error.reason");
+                Header stage = r.headers().lastHeader("hyphae.error.stage");
+                out.printf("      %-10s ↳ %s: %s%n", "", stage == null ? "?" : new String(stage.value(), StandardCharsets.UTF_8),
+                        reason == null ? "?" : new String(reason.value(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private String cut(String value) {
+        return width > 0 && value.length() > width ? value.substring(0, width - 3) + "..." : value;
+    }
+}
