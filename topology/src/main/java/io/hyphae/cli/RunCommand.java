@@ -4,6 +4,7 @@ import io.hyphae.route.RouteFile;
 import io.hyphae.runtime.HyphaeApplication;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -26,6 +27,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "FILE", description = "The route file.")
     Path file;
+
+    @Option(names = "--state-file", paramLabel = "PATH",
+            description = "Keep the application's state (CREATED, REBALANCING, RUNNING, ...) in this file, e.g. for a container health check.")
+    Path stateFile;
 
     @Mixin
     ClientOptions client;
@@ -51,6 +56,15 @@ final class RunCommand implements Callable<Integer> {
             app.close();
         }, "hyphae-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
+        if (stateFile != null) {
+            app.onStateChange(state -> {
+                try {
+                    java.nio.file.Files.writeString(stateFile, state.name() + System.lineSeparator());
+                } catch (java.io.IOException e) {
+                    out.println("cannot write " + stateFile + ": " + e.getMessage());
+                }
+            });
+        }
         app.start();
         app.awaitStop();
         return app.state().toString().equals("ERROR") ? 1 : 0;

@@ -24,6 +24,7 @@ public final class HyphaeApplication implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private KafkaStreams streams;
     private boolean provisioned;
+    private final java.util.List<Consumer<KafkaStreams.State>> stateListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HyphaeApplication(RouteFile file, String bootstrapServers, Consumer<String> progress) {
         this.compiled = TopologyCompiler.compile(file);
@@ -56,11 +57,17 @@ public final class HyphaeApplication implements AutoCloseable {
         });
         streams.setStateListener((now, before) -> {
             progress.accept("state " + before + " -> " + now);
+            stateListeners.forEach(l -> l.accept(now));
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
                 stopped.countDown();
             }
         });
         streams.start();
+    }
+
+    /** Called on every state change of the streams (e.g. to publish health). */
+    public void onStateChange(Consumer<KafkaStreams.State> listener) {
+        stateListeners.add(listener);
     }
 
     public KafkaStreams streams() {

@@ -1,0 +1,20 @@
+# The Hyphae application image: builds the command line with Maven, then runs it on a JRE.
+#   docker build -t hyphae .
+#   docker run --rm -e KAFKA_BOOTSTRAP=broker:9092 -v "$PWD/examples/insurance:/routes:ro" hyphae run /routes/insurance.yaml
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY schemas schemas
+COPY topology topology
+COPY it-tests/pom.xml it-tests/pom.xml
+RUN mvn -B -q -DskipTests -pl topology -am package
+
+FROM eclipse-temurin:17-jre
+WORKDIR /opt/hyphae
+COPY --from=build /src/topology/target/hyphae.jar ./hyphae.jar
+COPY --from=build /src/topology/target/lib ./lib
+RUN useradd --system --uid 1001 hyphae
+USER hyphae
+ENV HYPHAE_JAVA_OPTS="-Xmx512m"
+ENTRYPOINT ["sh", "-c", "exec java $HYPHAE_JAVA_OPTS -jar /opt/hyphae/hyphae.jar \"$@\"", "hyphae"]
+CMD ["--help"]
