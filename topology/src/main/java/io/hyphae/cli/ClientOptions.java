@@ -18,7 +18,8 @@ final class ClientOptions {
     static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP";
 
     @Option(names = {"-b", "--bootstrap-server"}, paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers. Default: the route file's kafka.bootstrap, else $" + BOOTSTRAP_ENV + ".")
+            description = "Kafka bootstrap servers. Default: the route file's kafka.bootstrap, else $" + BOOTSTRAP_ENV
+                    + ", else the local broker (started if needed).")
     String bootstrap;
 
     @Option(names = {"-X", "--property"}, paramLabel = "KEY=VALUE",

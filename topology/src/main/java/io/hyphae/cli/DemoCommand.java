@@ -42,10 +42,11 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 @Command(name = "demo",
-        description = {"Run a route file end to end once and show what arrived where: creates the topics, loads the given",
-            "files (tables first, before processing starts, so the first events find their rows), processes until every",
-            "input is consumed, prints the records this run added to each stage topic, destination and dead-letter topic,",
-            "and stops the application. Without bootstrap servers it uses (and leaves running) the local broker."},
+        description = {"Run a route file once over sample files and show what arrived where.",
+            "Creates the topics, loads the given files (tables first, before processing starts, so the first events find "
+                + "their rows), processes until every input is consumed, prints the records this run added to each stage "
+                + "topic, destination and dead-letter topic, and stops the application. Without bootstrap servers it uses "
+                + "(and leaves running) the local broker."},
         mixinStandardHelpOptions = true)
 final class DemoCommand implements Callable<Integer> {
 

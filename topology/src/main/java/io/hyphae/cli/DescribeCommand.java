@@ -18,8 +18,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "describe",
-        description = {"Show what a route file runs: every stage with its type and topic, the tables, the dead-letter",
-            "topics, the Kafka Streams topology, and a Mermaid flowchart (paste it into any Markdown that renders Mermaid)."},
+        description = {"Show the stages, their topics, the topology and a Mermaid diagram.",
+            "Prints every stage with its type and topic, the tables, the dead-letter topics, the Kafka Streams topology, "
+                + "and a Mermaid flowchart (paste it into any Markdown that renders Mermaid)."},
         mixinStandardHelpOptions = true)
 final class DescribeCommand implements Callable<Integer> {
 

@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
         version = "hyphae 0.1.0",
         description = {
             "Declarative enrichment-and-routing routes on Kafka Streams.",
-            "A route file (YAML) declares routes: ordered stages (validate, filter, transform, enrich, route)",
-            "whose output each lands on its own topic <application>.<route>.<stage>."},
+            "A route file (YAML) declares routes: ordered stages (validate, filter, transform, enrich, route) whose output "
+                + "each lands on its own topic <application>.<route>.<stage>. Without bootstrap servers, commands use a local "
+                + "Kafka broker that Hyphae starts itself (see 'hyphae local')."},
         subcommands = {
             ValidateCommand.class,
             DescribeCommand.class,
@@ -32,6 +33,7 @@ public final class HyphaeCommand implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new HyphaeCommand());
+        cli.setUsageHelpAutoWidth(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println(cmd.getColorScheme().errorText("error: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
             return 1;

@@ -11,9 +11,10 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 @Command(name = "local",
-        description = {"Manage the local stack that 'hyphae run' starts when no bootstrap servers are configured:",
-            "Apache Kafka's own broker (KRaft, one node) in its own JVM on 127.0.0.1, data kept in a folder",
-            "(default ~/.hyphae/local, or $HYPHAE_LOCAL_DIR) across restarts."},
+        description = {"Start, stop or inspect the local Kafka broker.",
+            "Commands that find no bootstrap servers start it themselves: Apache Kafka's own broker (KRaft, one node) in a "
+                + "JVM of its own on 127.0.0.1, its data kept across restarts in a folder (default ~/.hyphae/local, "
+                + "or $HYPHAE_LOCAL_DIR)."},
         mixinStandardHelpOptions = true,
         subcommands = {LocalCommand.Start.class, LocalCommand.Stop.class, LocalCommand.Status.class})
 final class LocalCommand implements Runnable {

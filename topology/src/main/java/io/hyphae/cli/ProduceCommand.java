@@ -30,10 +30,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 
 @Command(name = "produce",
-        description = {"Send records to a topic, one per line, from a file or standard input (blank lines are skipped).",
-            "The key comes from a field of each JSON line (--key-field), from a prefix before a separator",
-            "(--key-separator, as kcat -K), or is null. Lines are sent as they are: invalid JSON is sent too,",
-            "which is how to feed a route a bad record on purpose."},
+        description = {"Send records to a topic, one per line.",
+            "Reads a file or standard input; blank lines are skipped. The key comes from a field of each JSON line "
+                + "(--key-field), from a prefix before a separator (--key-separator, as kcat -K), or is null. Lines are sent "
+                + "as they are: invalid JSON is sent too, which is how to feed a route a bad record on purpose."},
         mixinStandardHelpOptions = true)
 final class ProduceCommand implements Callable<Integer> {
 

@@ -17,9 +17,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "run",
-        description = {"Run a route file as a Kafka Streams application: validates it, creates missing topics",
-            "(inputs, tables, stage topics, dead-letter topics, destinations), refuses to start if an existing topic",
-            "conflicts with the file, then processes until stopped. SIGTERM or Ctrl-C shuts down cleanly."},
+        description = {"Run a route file as a Kafka Streams application.",
+            "Validates the file, creates missing topics (inputs, tables, stage topics, dead-letter topics, destinations), "
+                + "refuses to start if an existing topic conflicts with the file, then processes until stopped. "
+                + "SIGTERM or Ctrl-C shuts down cleanly."},
         mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
 

@@ -28,9 +28,10 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 @Command(name = "tap",
-        description = {"Print the records of a stage topic as they arrive, like kcat -C. STAGE is a stage name of ROUTE,",
-            "'dlq' for the route's dead-letter topic, or 'input' for its input topic. Reads committed records only.",
-            "Without --follow, stops once it has caught up (or after --idle-timeout with nothing new)."},
+        description = {"Print the records of a stage topic, like kcat -C.",
+            "STAGE is a stage name of ROUTE, 'dlq' for the route's dead-letter topic, or 'input' for its input topic. "
+                + "Prints partition@offset, key and value per record; reads committed records only. Without --follow, "
+                + "stops once it has caught up (after --idle-timeout with nothing new)."},
         mixinStandardHelpOptions = true)
 final class TapCommand implements Callable<Integer> {
 

@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "validate",
-        description = {"Check route files without touching Kafka: YAML, fields, names, tables and routes referred to,",
-            "CEL syntax and types, topic names and cycles. Prints one line per problem as file:line:column: field: message."},
+        description = {"Check route files without touching Kafka.",
+            "Checks YAML syntax, fields, names, the tables and routes referred to, CEL syntax and types, topic names and "
+                + "cycles. Prints one line per problem as file:line:column: field: message."},
         footer = {"", "Exit status: 0 when every file is valid, 1 otherwise."},
         mixinStandardHelpOptions = true)
 final class ValidateCommand implements Callable<Integer> {

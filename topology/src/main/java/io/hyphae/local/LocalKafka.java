@@ -125,7 +125,7 @@ public final class LocalKafka {
             progress.accept("starting local Kafka broker at " + bootstrapServers() + " (data: " + dataDir() + ", log: " + logFile() + ")");
             long started = System.nanoTime();
             Process process = launch(List.of(MAIN_CLASS, configFile().toString()), logFile());
-            Files.writeString(pidFile(), Long.toString(process.pid()), StandardCharsets.UTF_8);
+            Files.writeString(pidFile(), pidLine(process.toHandle()), StandardCharsets.UTF_8);
             awaitReady(process.toHandle(), progress);
             progress.accept(String.format("local Kafka broker ready in %.1f s (pid %d)", (System.nanoTime() - started) / 1e9, process.pid()));
             return bootstrapServers();
@@ -156,19 +156,29 @@ public final class LocalKafka {
         }
     }
 
-    /** The broker process named by the PID file, if it is alive and is really our broker (PIDs get reused). */
+    /**
+     * The broker process named by the PID file, if it is alive and is the very process we started: the file
+     * also records its start time, so a PID reused by another program reads as stale.
+     */
     Optional<ProcessHandle> runningBroker() throws IOException {
         if (!Files.exists(pidFile())) {
             return Optional.empty();
         }
+        String[] parts = Files.readString(pidFile(), StandardCharsets.UTF_8).trim().split("\\s+");
         long pid;
+        long started;
         try {
-            pid = Long.parseLong(Files.readString(pidFile(), StandardCharsets.UTF_8).trim());
+            pid = Long.parseLong(parts[0]);
+            started = parts.length > 1 ? Long.parseLong(parts[1]) : -1;
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> p.info().commandLine()
-                .map(c -> c.contains(MAIN_CLASS) && c.contains(configFile().toString())).orElse(true));
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> started < 0 || p.info().startInstant().map(i -> i.toEpochMilli() == started).orElse(false));
+    }
+
+    private static String pidLine(ProcessHandle process) {
+        return process.pid() + " " + process.info().startInstant().map(i -> Long.toString(i.toEpochMilli())).orElse("-1");
     }
 
     private void writeConfig() throws IOException {

@@ -65,6 +65,16 @@ class EnrichStageTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} table")
+    @ValueSource(strings = {"global", "partitioned"})
+    void aNullKeyIsAMiss(String mode) {
+        try (RouteDriver route = route(mode, "pass", "string")) {
+            route.send("orders", "o", "{\"customerId\": null}");
+            assertThat(route.readValues("shop.orders.greeted")).containsExactly(
+                    "{\"customerId\":null,\"customer\":null,\"greeting\":\"hello stranger\"}");
+        }
+    }
+
     @Test
     void onMissPassSetsNullAndDropCounts() {
         try (RouteDriver pass = route("global", "pass", "string"); RouteDriver drop = route("global", "drop", "string")) {

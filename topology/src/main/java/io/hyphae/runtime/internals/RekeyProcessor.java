@@ -17,6 +17,9 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class RekeyProcessor implements Processor<byte[], Event, byte[], Event> {
 
+    /** The join key of an event whose key expression gave null. */
+    public static final byte[] NULL_KEY = new byte[0];
+
     private final String route;
     private final String stage;
     private final CompiledExpression joinKey;
@@ -50,11 +53,9 @@ public final class RekeyProcessor implements Processor<byte[], Event, byte[], Ev
             DeadLetters.forward(context, record, route, stage, DeadLetters.reason(e), e, deadLetterSink);
             return;
         }
-        if (key == null) {
-            DeadLetters.forward(context, record, route, stage, "join key '" + joinKey.text() + "' is null", null, deadLetterSink);
-            return;
-        }
-        event.joinKey(key);
+        // A null key is a miss, decided by the enrich stage after the repartition: it travels as an empty key.
+        event.joinKey(key == null ? NULL_KEY : key);
+        key = event.joinKey();
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.add(LineageHeaders.JOIN_KEY, key);
         context.forward(record.withHeaders(headers), repartitionSink);

@@ -106,6 +106,9 @@ public final class EnrichBuilder implements StageBuilder<EnrichDefinition> {
         public Outcome apply(Event event) {
             // A partitioned join computed the key before repartitioning; a global join computes it here.
             byte[] lookup = event.joinKey() != null ? event.joinKey() : Keys.encode(key.evaluate(event), table.keyFormat());
+            if (lookup != null && lookup.length == 0) {
+                lookup = null;
+            }
             byte[] row = lookup == null ? null : store.get(Bytes.wrap(lookup));
             Object enrichment;
             if (row == null) {
