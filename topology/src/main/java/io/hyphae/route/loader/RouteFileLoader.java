@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
 /**
  * Reads and validates a route file before anything starts. Every problem is collected with its
  * file:line:column and field path; {@link #load} throws a {@link RouteFileException} listing all of
- * them, or returns a file whose routes are known to compile.
+ * them, or returns a file whose routes are known to compile. Not thread-safe: one load at a time per instance.
  */
 public final class RouteFileLoader {
 
@@ -57,6 +57,7 @@ public final class RouteFileLoader {
     public static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
     private final Function<String, String> environment;
+    private final Set<String> incompleteRoutes = new HashSet<>();
 
     public RouteFileLoader() {
         this(System::getenv);
@@ -89,7 +90,10 @@ public final class RouteFileLoader {
             try {
                 TopologyCompiler.check(checkable);
             } catch (RouteFileException e) {
-                e.problems().forEach(p -> problems.add(p.location(), p.path(), p.message()));
+                // A stage that did not parse declares no variables: later "undeclared reference" errors would be noise.
+                e.problems().stream().filter(p -> !(p.message().contains("undeclared reference")
+                                && incompleteRoutes.stream().anyMatch(r -> p.path().startsWith("routes." + r + "."))))
+                        .forEach(p -> problems.add(p.location(), p.path(), p.message()));
             }
         }
         problems.throwIfAny();
@@ -105,6 +109,7 @@ public final class RouteFileLoader {
     }
 
     private RouteFile parse(String fileName, String text, Problems problems) {
+        incompleteRoutes.clear();
         LoadContext context = new LoadContext(fileName, new EnvSubstitution(environment), problems);
         Node root;
         try {
@@ -194,7 +199,8 @@ public final class RouteFileLoader {
                     m.get("stages").get().problem("a route needs at least one stage");
                 }
                 for (YamlNode item : items) {
-                    stage(item, stageNames).ifPresent(stages::add);
+                    Optional<StageDefinition> stage = stage(item, stageNames);
+                    stage.ifPresentOrElse(stages::add, () -> incompleteRoutes.add(name));
                 }
             });
             return from.map(f -> new RouteDefinition(name, f, format, keyFormat, stages, node.location()));

@@ -1,6 +1,7 @@
 package io.hyphae.runtime.internals;
 
 import io.hyphae.format.FormatException;
+import io.hyphae.format.JsonFormat;
 import io.hyphae.format.PayloadFormat;
 import io.hyphae.route.KeyFormat;
 import io.hyphae.runtime.LineageHeaders;
@@ -22,6 +23,8 @@ import java.util.Optional;
  * stamps lineage. Bytes that do not decode go to the dead-letter topic unchanged.
  */
 public final class IngestProcessor implements Processor<byte[], byte[], byte[], Event> {
+
+    private static final JsonFormat KEY_JSON = new JsonFormat();
 
     private final String route;
     private final String stageName;
@@ -90,7 +93,7 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
         }
         if (keyFormat == KeyFormat.JSON) {
             try {
-                return new io.hyphae.format.JsonFormat().decodeAny(key);
+                return KEY_JSON.decodeAny(key);
             } catch (FormatException e) {
                 throw new FormatException("key is not valid JSON", e);
             }

@@ -1,0 +1,107 @@
+package io.hyphae.it;
+
+import io.hyphae.cli.HyphaeCommand;
+import io.hyphae.route.RouteFile;
+import io.hyphae.route.loader.RouteFileLoader;
+import io.hyphae.runtime.HyphaeApplication;
+import io.hyphae.runtime.TopicProvisioner;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** produce, tap, run and topic provisioning against a real broker. */
+@ExtendWith(RealKafkaExtension.class)
+class CommandLineIT {
+
+    private static String routes(String name) {
+        return """
+                application: %1$s
+                topics: { partitions: 2 }
+                routes:
+                  events:
+                    from: %1$s.in
+                    stages:
+                      - kept: { filter: { when: "value.keep" } }
+                """.formatted(name);
+    }
+
+    private static String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = HyphaeCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void produceThenTapAStageOfARunningApplication(KafkaCluster cluster, @TempDir Path dir) throws Exception {
+        String name = Kafka.unique("cli");
+        Path file = dir.resolve("routes.yaml");
+        Files.writeString(file, routes(name));
+        Path input = dir.resolve("events.jsonl");
+        Files.writeString(input, "{\"id\": \"a\", \"keep\": true}\n\n{\"id\": \"b\", \"keep\": false}\n{\"id\": \"c\", \"keep\": true}\n");
+        RouteFile routes = new RouteFileLoader(n -> null).load(file);
+        try (HyphaeApplication app = new HyphaeApplication(routes, cluster.bootstrapServers(), m -> { })) {
+            app.start();
+            app.awaitRunning(Duration.ofSeconds(60));
+            String[] produced = run("produce", "-t", name + ".in", "-i", input.toString(), "-k", "id", "-H", "origin=test",
+                    "-b", cluster.bootstrapServers());
+            assertThat(produced[0]).as(produced[2]).isEqualTo("0");
+            assertThat(produced[1]).contains("sent 3 records to " + name + ".in");
+
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                String[] tapped = run("tap", "-f", file.toString(), "events", "kept", "-b", cluster.bootstrapServers(),
+                        "--headers", "--idle-timeout", "1000");
+                assertThat(tapped[0]).isEqualTo("0");
+                assertThat(tapped[1]).contains("\ta\t{\"id\": \"a\", \"keep\": true}").contains("\tc\t{\"id\": \"c\", \"keep\": true}")
+                        .doesNotContain("\"b\"").contains("origin=test").contains("hyphae.stage=kept");
+                assertThat(tapped[2]).contains("2 records from " + name + ".events.kept");
+            });
+        }
+        String[] unknown = run("tap", "-f", file.toString(), "events", "nope", "-b", cluster.bootstrapServers());
+        assertThat(unknown[0]).isEqualTo("1");
+        assertThat(unknown[2]).contains("route 'events' has no stage 'nope'; stages: kept, dlq, input");
+    }
+
+    @Test
+    void anExistingTopicThatConflictsStopsTheStartBeforeAnythingIsCreated(KafkaCluster cluster, @TempDir Path dir) throws Exception {
+        String name = Kafka.unique("conflict");
+        new Kafka(cluster.bootstrapServers()).createTopic(name + ".events.kept", 5);
+        RouteFile routes = new RouteFileLoader(n -> null).load("routes.yaml", routes(name));
+        HyphaeApplication app = new HyphaeApplication(routes, cluster.bootstrapServers(), m -> { });
+        assertThatThrownBy(app::start).isInstanceOf(TopicProvisioner.TopicConflictException.class)
+                .hasMessageContaining("topic '" + name + ".events.kept' (the topic of stage events.kept) has 5 partitions but the route file asks for 2");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            assertThat(admin.listTopics().names().get()).doesNotContain(name + ".in", name + ".events.dlq");
+        }
+        app.close();
+    }
+
+    @Test
+    void runShutsDownCleanlyOnSigterm(KafkaCluster cluster, @TempDir Path dir) throws Exception {
+        String name = Kafka.unique("sigterm");
+        Path file = dir.resolve("routes.yaml");
+        Files.writeString(file, routes(name));
+        AppProcess app = new AppProcess(file, cluster.bootstrapServers(), dir, "app");
+        await().atMost(Duration.ofSeconds(90)).until(() -> app.state().equals("RUNNING"));
+        app.close();
+        assertThat(app.alive()).isFalse();
+        assertThat(app.output()).contains("stopping...").contains("PENDING_SHUTDOWN -> NOT_RUNNING");
+        assertThat(app.state()).isEqualTo("NOT_RUNNING");
+    }
+}

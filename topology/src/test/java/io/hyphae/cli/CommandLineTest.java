@@ -1,0 +1,81 @@
+package io.hyphae.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The offline commands, run as a user runs them. */
+class CommandLineTest {
+
+    private static final String EXAMPLE = "../examples/insurance/insurance.yaml";
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = HyphaeCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @Test
+    void validateSaysOkForTheExample() {
+        assertThat(run("validate", EXAMPLE)).isZero();
+        assertThat(out.toString()).contains(EXAMPLE + ": OK (application 'insurance': 2 routes, 5 stages, 1 table)");
+    }
+
+    @Test
+    void validatePrintsOneLinePerProblemWithLineAndColumn(@TempDir Path dir) throws Exception {
+        String broken = Files.readString(Path.of(EXAMPLE))
+                .replace("enrich:\n", "enrch:\n")
+                .replace("\"size(value.customerId) > 0\"", "\"size(value.customerId) >\"")
+                .replace("otherwise: insurance.policy-update", "otherwise: manual-reviw");
+        Path file = dir.resolve("broken.yaml");
+        Files.writeString(file, broken);
+        assertThat(run("validate", file.toString())).isEqualTo(1);
+        String[] lines = err.toString().split("\\R");
+        assertThat(lines).hasSize(4);
+        assertThat(lines[0]).matches(".*broken.yaml:\\d+:\\d+: routes.address-changed.stages\\[0\\].validated.validate.rules\\[0\\].rule: invalid CEL: .*");
+        assertThat(lines[1]).matches(".*broken.yaml:\\d+:\\d+: routes.address-changed.stages\\[1\\].enriched.enrch: unknown stage type 'enrch' \\(did you mean 'enrich'\\?\\).*");
+        assertThat(lines[2]).matches(".*broken.yaml:\\d+:\\d+: .*'manual-reviw' is not a route of this file \\(did you mean 'manual-review'\\?\\).*");
+        assertThat(lines[3]).endsWith("broken.yaml: 3 problems");
+    }
+
+    @Test
+    void describePrintsStagesTopicsTopologyAndMermaid() {
+        assertThat(run("describe", EXAMPLE)).isZero();
+        assertThat(out.toString())
+                .contains("validated            validate   insurance.address-changed.validated")
+                .contains("routed               route      insurance.address-changed.routed              insurance.manual-review.requests, insurance.policy-update")
+                .contains("dead letters: insurance.address-changed.dlq")
+                .contains("Sub-topology: 0")
+                .contains("```mermaid\nflowchart LR")
+                .contains("stage_address_changed_routed --> topic_insurance_policy_update");
+    }
+
+    @Test
+    void runRefusesABrokenFileBeforeConnecting(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "application: a\nroutes: {}\n");
+        assertThat(run("run", file.toString(), "-b", "127.0.0.1:1")).isEqualTo(1);
+        assertThat(err.toString()).contains("bad.yaml:2:9: routes: at least one route is needed")
+                .contains("error: 1 problem in " + file + "; nothing was started");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"validate", "describe", "run", "demo", "produce", "tap", "local"}) {
+            out.getBuffer().setLength(0);
+            assertThat(run(command, "--help")).isZero();
+            assertThat(out.toString()).as(command).startsWith("Usage: hyphae " + command);
+        }
+    }
+}
