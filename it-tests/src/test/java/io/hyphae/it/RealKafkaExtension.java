@@ -43,7 +43,7 @@ public final class RealKafkaExtension implements ParameterResolver {
     }
 
     /** Closed by JUnit when the whole run ends. */
-    private record Holder(KafkaCluster cluster) implements ExtensionContext.Store.CloseableResource {
+    private record Holder(KafkaCluster cluster) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() throws Exception {
             cluster.close();

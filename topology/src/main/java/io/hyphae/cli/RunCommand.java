@@ -58,17 +58,23 @@ final class RunCommand implements Callable<Integer> {
         }, "hyphae-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         if (stateFile != null) {
-            app.onStateChange(state -> {
-                try {
-                    java.nio.file.Files.writeString(stateFile, state.name() + System.lineSeparator());
-                } catch (java.io.IOException e) {
-                    out.println("cannot write " + stateFile + ": " + e.getMessage());
-                }
-            });
+            app.onStateChange(state -> writeState(state.name(), out));
         }
         app.start();
         app.awaitStop();
         return app.state().toString().equals("ERROR") ? 1 : 0;
+    }
+
+    /** Replaces the file atomically: a health check never reads a half-written state. */
+    private synchronized void writeState(String state, PrintWriter out) {
+        try {
+            Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+            java.nio.file.Files.writeString(tmp, state + System.lineSeparator());
+            java.nio.file.Files.move(tmp, stateFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            out.println("cannot write " + stateFile + ": " + e.getMessage());
+        }
     }
 
     private RouteFile withClientProperties(RouteFile routes) {
