@@ -2,6 +2,7 @@ package io.hyphae.runtime;
 
 import io.hyphae.route.RouteFile;
 import io.hyphae.runtime.internals.DeadLetterProcessingExceptionHandler;
+import io.hyphae.runtime.internals.DeadLetterProductionExceptionHandler;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -19,6 +20,9 @@ public final class StreamsConfigFactory {
     /** Producer linger under at-least-once: a few ms instead of Streams' 100 ms keeps latency low at little cost. */
     static final String DEFAULT_LINGER_MS = "5";
 
+    /** Largest record Hyphae writes: its topics' max.message.bytes and its producer's max.request.size (16 MiB). */
+    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
     private StreamsConfigFactory() {
     }
 
@@ -33,6 +37,8 @@ public final class StreamsConfigFactory {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         props.put(DeadLetterProcessingExceptionHandler.APPLICATION_CONFIG, file.application());
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), DEFAULT_LINGER_MS);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(MAX_RECORD_BYTES));
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionExceptionHandler.class.getName());
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         return props;
     }

@@ -203,7 +203,12 @@ public final class TopologyCompiler {
         if (topics.containsKey(name)) {
             return;
         }
-        Map<String, String> config = new LinkedHashMap<>(file.topics().config());
+        Map<String, String> config = new LinkedHashMap<>();
+        if (role != TopicSpec.Role.INPUT && role != TopicSpec.Role.TABLE) {
+            // Whatever an input topic accepted must fit on the topics Hyphae writes, dead letters included.
+            config.put("max.message.bytes", Integer.toString(StreamsConfigFactory.MAX_RECORD_BYTES));
+        }
+        config.putAll(file.topics().config());
         config.putAll(extraConfig);
         boolean ownSizing = role != TopicSpec.Role.TABLE && role != TopicSpec.Role.REPARTITION;
         topics.put(name, new TopicSpec(name, role, owner,
