@@ -94,7 +94,32 @@ class RouteFileLoaderTest {
                 arguments("bad partitions", "application: shop\ntopics: { partitions: many }\nroutes: {}\n", "routes.yaml:2:23", "topics.partitions",
                         "expected a whole number but found 'many'"),
                 arguments("stage is not a mapping", HEADER + "      - just-a-name\n", "routes.yaml:8:9", "routes.orders.stages[0]", "expected a mapping"),
-                arguments("empty file", "", "routes.yaml:1:1", "", "the file is empty"));
+                arguments("empty file", "", "routes.yaml:1:1", "", "the file is empty"),
+                arguments("invalid env reference", "application: ${1BAD}\nroutes: {}\n", "routes.yaml:1:14", "application",
+                        "'${1BAD}' is not a valid environment reference"),
+                arguments("bad application id", "application: my app\nroutes: {}\n", "routes.yaml:1:14", "application", "'my app' is not an application id"),
+                arguments("replication factor zero", "application: a\ntopics: { replicationFactor: 0 }\nroutes: {}\n", "routes.yaml:2:30",
+                        "topics.replicationFactor", "must be between 1 and 32767 but is 0"),
+                arguments("zero partitions", "application: a\ntopics: { partitions: 0 }\nroutes: {}\n", "routes.yaml:2:23",
+                        "topics.partitions", "must be between 1 and 10000 but is 0"),
+                arguments("unknown kafka field", "application: a\nkafka: { servers: x }\nroutes: {}\n", "routes.yaml:2:10", "kafka.servers",
+                        "unknown field 'servers'; expected one of 'bootstrap', 'properties', 'streams'"),
+                arguments("routes is a list", "application: a\nroutes: [a, b]\n", "routes.yaml:2:9", "routes", "expected a mapping"),
+                arguments("filter without when", HEADER + "      - a: { filter: {} }\n", "routes.yaml:8:22", "routes.orders.stages[0].a.filter.when",
+                        "missing required field 'when'"),
+                arguments("enrich alias twice", HEADER + "      - e1: { enrich: { table: customers, key: \"value.id\", as: c } }\n"
+                        + "      - e2: { enrich: { table: customers, key: \"value.id\", as: c } }\n",
+                        "routes.yaml:9:64", "routes.orders.stages[1].e2.enrich.as", "'c' is already declared by an earlier enrich stage"),
+                arguments("enrich alias not an identifier", HEADER + "      - e: { enrich: { table: customers, key: \"value.id\", as: the-customer } }\n",
+                        "routes.yaml:8:63", "routes.orders.stages[0].e.enrich.as", "cannot be a CEL variable"),
+                arguments("route to itself", "application: a\nroutes:\n  a: { from: ta, stages: [ { r: { route: [ { otherwise: a } ] } } ] }\n",
+                        "routes.yaml:3:6", "routes.a", "routes form a cycle: a -> a"),
+                arguments("cycle of three", "application: a\nroutes:\n  a: { from: ta, stages: [ { r: { route: [ { otherwise: b } ] } } ] }\n"
+                        + "  b: { from: tb, stages: [ { r: { route: [ { otherwise: c } ] } } ] }\n"
+                        + "  c: { from: tc, stages: [ { r: { route: [ { when: 'true', to: a }, { otherwise: out } ] } } ] }\n",
+                        "routes.yaml:3:6", "routes.a", "routes form a cycle: a -> b -> c -> a"),
+                arguments("table without topic", "application: a\ntables:\n  t: { format: json }\nroutes: {}\n", "routes.yaml:3:6", "tables.t.topic",
+                        "missing required field 'topic'"));
     }
 
     @ParameterizedTest(name = "{0}")
