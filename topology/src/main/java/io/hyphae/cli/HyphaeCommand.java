@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ProduceCommand.class,
             TapCommand.class,
+            DlqCommand.class,
+            AclsCommand.class,
             LocalCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'hyphae help <command>' for a command's options. See README.md for the route file reference."})

@@ -71,8 +71,29 @@ class CommandLineTest {
     }
 
     @Test
+    void aclsNameEveryTopicGroupAndTransactionalIdTheAppUses() {
+        assertThat(run("acls", EXAMPLE, "--principal", "User:insurer")).isZero();
+        String base = "kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\" --add --allow-principal User:insurer";
+        assertThat(out.toString().lines().filter(l -> l.startsWith("kafka-acls.sh")).toList()).containsExactlyInAnyOrder(
+                base + " --operation Describe --operation Create --operation Read --topic geo.accident-volume",
+                base + " --operation Describe --operation Create --operation Read --operation Write --topic customer.address-changed",
+                base + " --operation Describe --operation Create --operation Read --operation Write --topic insurance.manual-review.requests",
+                base + " --operation Describe --operation Create --operation Write --operation Read --topic insurance.address-changed.dlq",
+                base + " --operation Describe --operation Create --operation Write --topic insurance.address-changed.validated",
+                base + " --operation Describe --operation Create --operation Write --topic insurance.address-changed.enriched",
+                base + " --operation Describe --operation Create --operation Write --topic insurance.address-changed.priced",
+                base + " --operation Describe --operation Create --operation Write --topic insurance.address-changed.routed",
+                base + " --operation Describe --operation Create --operation Write --topic insurance.policy-update",
+                base + " --operation Describe --operation Create --operation Write --operation Read --topic insurance.manual-review.dlq",
+                base + " --operation Describe --operation Create --operation Write --topic insurance.manual-review.queued",
+                base + " --operation Read --operation Describe --group insurance",
+                base + " --operation Write --operation Describe --transactional-id insurance --resource-pattern-type prefixed",
+                base + " --operation Read --operation Describe --group insurance. --resource-pattern-type prefixed");
+    }
+
+    @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"validate", "describe", "run", "demo", "produce", "tap", "local"}) {
+        for (String command : new String[] {"validate", "describe", "run", "demo", "produce", "tap", "dlq", "acls", "local"}) {
             out.getBuffer().setLength(0);
             assertThat(run(command, "--help")).isZero();
             assertThat(out.toString()).as(command).startsWith("Usage: hyphae " + command);

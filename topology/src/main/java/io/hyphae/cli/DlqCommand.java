@@ -1,0 +1,209 @@
+package io.hyphae.cli;
+
+import io.hyphae.route.RouteDefinition;
+import io.hyphae.route.RouteFile;
+import io.hyphae.runtime.LineageHeaders;
+import io.hyphae.runtime.TopicNames;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+@Command(name = "dlq",
+        description = {"Inspect a route's dead letters, or replay them into its input after a fix.",
+            "'inspect' prints each dead-letter record with the failing stage and the reason. 'replay' sends every dead "
+                + "letter not replayed before back to the route's input topic, with its original key and value bytes, "
+                + "exactly once: reading, writing and remembering how far it got happen in one transaction, so running "
+                + "it again replays only dead letters that arrived since."},
+        mixinStandardHelpOptions = true,
+        subcommands = {DlqCommand.Inspect.class, DlqCommand.Replay.class})
+final class DlqCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** What both subcommands share: the route file, the route, the cluster. */
+    static class Target {
+        @Option(names = {"-f", "--file"}, required = true, paramLabel = "ROUTE_FILE", description = "The route file.")
+        Path file;
+
+        @Parameters(index = "0", paramLabel = "ROUTE", description = "The route whose dead letters to read.")
+        String route;
+
+        @Mixin
+        ClientOptions client;
+
+        RouteFile routes;
+        RouteDefinition definition;
+        String bootstrap;
+
+        void resolve(CommandSpec spec) throws Exception {
+            routes = RouteFileOption.load(file, spec.commandLine().getErr());
+            definition = routes.route(route).orElseThrow(() -> new IllegalArgumentException(
+                    "no route '" + route + "' in " + file + "; routes: " + routes.routes().keySet()));
+            bootstrap = client.resolveBootstrap(Optional.of(routes), LocalCommand.printer(spec, true));
+        }
+
+        String deadLetterTopic() {
+            return TopicNames.deadLetter(routes.application(), route);
+        }
+
+        Properties props() {
+            return client.clientProperties(Optional.of(routes), bootstrap);
+        }
+    }
+
+    static String text(Header h) {
+        return h == null || h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    @Command(name = "inspect", description = "Print a route's dead-letter records with their stage and reason.", mixinStandardHelpOptions = true)
+    static final class Inspect implements Callable<Integer> {
+        @Mixin
+        Target target = new Target();
+
+        @Option(names = "--width", paramLabel = "CHARS", defaultValue = "200", description = "Cut values to this width; 0 prints them whole (default: ${DEFAULT-VALUE}).")
+        int width;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            target.resolve(spec);
+            Properties p = target.props();
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            PrintWriter out = spec.commandLine().getOut();
+            String topic = target.deadLetterTopic();
+            int count = 0;
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                        .map(i -> new TopicPartition(topic, i.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                        count++;
+                        String value = r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8);
+                        if (width > 0 && value.length() > width) {
+                            value = value.substring(0, width - 3) + "...";
+                        }
+                        out.printf("%d@%d key=%s stage=%s source=%s-%s@%s%n  reason: %s%n  value:  %s%n", r.partition(), r.offset(),
+                                r.key() == null ? "null" : new String(r.key(), StandardCharsets.UTF_8),
+                                text(r.headers().lastHeader(LineageHeaders.ERROR_STAGE)),
+                                text(r.headers().lastHeader(LineageHeaders.SOURCE_TOPIC)),
+                                text(r.headers().lastHeader(LineageHeaders.SOURCE_PARTITION)),
+                                text(r.headers().lastHeader(LineageHeaders.SOURCE_OFFSET)),
+                                text(r.headers().lastHeader(LineageHeaders.ERROR_REASON)), value);
+                    }
+                }
+            }
+            out.printf("%d dead letter%s in %s%n", count, count == 1 ? "" : "s", topic);
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "replay", description = "Send the dead letters not replayed yet back to the route's input, exactly once.",
+            mixinStandardHelpOptions = true)
+    static final class Replay implements Callable<Integer> {
+        @Mixin
+        Target target = new Target();
+
+        @Spec
+        CommandSpec spec;
+
+        /** Consumer group and transactional id of the replay of one route. */
+        static String replayId(RouteFile routes, String route) {
+            return routes.application() + "." + route + ".dlq-replay";
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            target.resolve(spec);
+            String topic = target.deadLetterTopic();
+            String input = target.definition.from();
+            String id = replayId(target.routes, target.route);
+            Properties cp = target.props();
+            cp.put(ConsumerConfig.GROUP_ID_CONFIG, id);
+            cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            Properties pp = target.props();
+            pp.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
+            pp.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(io.hyphae.runtime.StreamsConfigFactory.MAX_RECORD_BYTES));
+            int replayed = 0;
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+                producer.initTransactions();
+                List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                        .map(i -> new TopicPartition(topic, i.partition())).toList();
+                consumer.assign(partitions);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                    ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
+                    if (batch.isEmpty()) {
+                        continue;
+                    }
+                    producer.beginTransaction();
+                    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                    for (ConsumerRecord<byte[], byte[]> r : batch) {
+                        producer.send(new ProducerRecord<>(input, null, r.timestamp(), r.key(), r.value(), replayHeaders(r)));
+                        offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                        replayed++;
+                    }
+                    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                    producer.commitTransaction();
+                }
+            }
+            spec.commandLine().getOut().printf("replayed %d dead letter%s from %s into %s%n", replayed, replayed == 1 ? "" : "s", topic, input);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+
+        /** The input's own headers and where the event first entered; not why it failed last time. */
+        private static RecordHeaders replayHeaders(ConsumerRecord<byte[], byte[]> r) {
+            RecordHeaders headers = new RecordHeaders();
+            for (Header h : r.headers()) {
+                if (!h.key().startsWith("hyphae.error.") && !h.key().equals(LineageHeaders.ROUTE) && !h.key().equals(LineageHeaders.STAGE)) {
+                    headers.add(h);
+                }
+            }
+            headers.add("hyphae.replayed-from", (r.topic() + "-" + r.partition() + "@" + r.offset()).getBytes(StandardCharsets.UTF_8));
+            return headers;
+        }
+    }
+}
