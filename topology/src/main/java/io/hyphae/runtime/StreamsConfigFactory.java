@@ -20,6 +20,9 @@ public final class StreamsConfigFactory {
     /** Producer linger under at-least-once: a few ms instead of Streams' 100 ms keeps latency low at little cost. */
     static final String DEFAULT_LINGER_MS = "5";
 
+    /** Commit interval under at-least-once: what a crash may replay. */
+    static final String AT_LEAST_ONCE_COMMIT_INTERVAL_MS = "1000";
+
     /** Largest record Hyphae writes: its topics' max.message.bytes and its producer's max.request.size (16 MiB). */
     public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
@@ -50,6 +53,11 @@ public final class StreamsConfigFactory {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.putAll(file.kafka().properties());
         props.putAll(file.kafka().streams());
+        if (StreamsConfig.AT_LEAST_ONCE.equals(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
+                && !file.kafka().streams().containsKey(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)) {
+            // Streams commits every 30 s under at-least-once: a crash would replay up to 30 s of output.
+            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, AT_LEAST_ONCE_COMMIT_INTERVAL_MS);
+        }
         return props;
     }
 
