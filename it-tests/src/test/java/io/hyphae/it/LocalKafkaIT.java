@@ -20,7 +20,7 @@ class LocalKafkaIT {
 
     @Test
     void startsOnceKeepsDataAcrossRestartsAndHandlesAStalePidFile(@TempDir Path dir) throws Exception {
-        LocalKafka kafka = new LocalKafka(dir, freePortPair());
+        LocalKafka kafka = new LocalKafka(dir, Ports.freePair());
         List<String> progress = new ArrayList<>();
         try {
             String bootstrap = kafka.start(progress::add);
@@ -63,21 +63,5 @@ class LocalKafkaIT {
                     .hasMessageContaining("port " + taken.getLocalPort() + " on 127.0.0.1 is taken");
             assertThat(kafka.status().running()).isFalse();
         }
-    }
-
-    /** A port whose successor (the controller's) is free too. */
-    private static int freePortPair() throws Exception {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
-            try (ServerSocket next = new ServerSocket(port + 1, 50, java.net.InetAddress.getLoopbackAddress())) {
-                return port;
-            } catch (java.io.IOException e) {
-                // try another
-            }
-        }
-        throw new IllegalStateException("no free port pair");
     }
 }
