@@ -83,8 +83,6 @@ final class RunCommand implements Callable<Integer> {
         }
         var props = new java.util.LinkedHashMap<>(routes.kafka().properties());
         props.putAll(client.properties);
-        return new RouteFile(routes.source(), routes.application(),
-                new io.hyphae.route.KafkaSettings(routes.kafka().bootstrapServers(), props, routes.kafka().streams()),
-                routes.topics(), routes.tables(), routes.routes());
+        return routes.withKafka(new io.hyphae.route.KafkaSettings(routes.kafka().bootstrapServers(), props, routes.kafka().streams()));
     }
 }

@@ -17,7 +17,7 @@ public final class Keys {
         }
         return switch (format) {
             case STRING -> String.valueOf(key).getBytes(StandardCharsets.UTF_8);
-            case JSON -> Formats.of(io.hyphae.route.Format.JSON).encodeValue(key);
+            case JSON -> Formats.json().encodeValue(key);
         };
     }
 }

@@ -35,7 +35,7 @@ public final class Values {
 
     /** A copy of {@code root} with {@code value} at the dotted path; nested maps on the path are copied, not mutated. */
     public static Map<String, Object> with(Map<String, Object> root, List<String> path, Object value) {
-        Map<String, Object> copy = new LinkedHashMap<>(root);
+        Map<String, Object> copy = copyOf(root);
         String head = path.get(0);
         if (path.size() == 1) {
             copy.put(head, value);
@@ -54,7 +54,7 @@ public final class Values {
         if (!root.containsKey(head)) {
             return root;
         }
-        Map<String, Object> copy = new LinkedHashMap<>(root);
+        Map<String, Object> copy = copyOf(root);
         if (path.size() == 1) {
             copy.remove(head);
         } else if (root.get(head) instanceof Map<?, ?> m) {
@@ -63,6 +63,11 @@ public final class Values {
             copy.put(head, without(child, path.subList(1, path.size())));
         }
         return copy;
+    }
+
+    /** A mutable copy that keeps the schema hint of a {@link TypedMap}. */
+    public static Map<String, Object> copyOf(Map<String, Object> source) {
+        return source instanceof TypedMap typed ? new HintedMap(source, typed.schemaHint()) : new LinkedHashMap<>(source);
     }
 
     public static List<String> path(String dotted) {

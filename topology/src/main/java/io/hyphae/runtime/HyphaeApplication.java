@@ -27,7 +27,12 @@ public final class HyphaeApplication implements AutoCloseable {
     private final java.util.List<Consumer<KafkaStreams.State>> stateListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HyphaeApplication(RouteFile file, String bootstrapServers, Consumer<String> progress) {
-        this.compiled = TopologyCompiler.compile(file);
+        this(TopologyCompiler.compile(file), bootstrapServers, progress);
+    }
+
+    public HyphaeApplication(CompiledApplication compiled, String bootstrapServers, Consumer<String> progress) {
+        RouteFile file = compiled.file();
+        this.compiled = compiled;
         this.config = StreamsConfigFactory.forRun(file, bootstrapServers);
         this.progress = progress;
     }

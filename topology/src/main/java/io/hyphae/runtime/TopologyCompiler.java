@@ -69,14 +69,23 @@ public final class TopologyCompiler {
     private final List<StageInfo> stageInfos = new ArrayList<>();
     private final Set<String> storesAdded = new HashSet<>();
 
-    private TopologyCompiler(RouteFile file) {
+    private final Formats formats;
+    private final Map<String, PayloadFormat> tableFormats = new HashMap<>();
+
+    private TopologyCompiler(RouteFile file, Formats formats) {
         this.file = file;
         this.app = file.application();
+        this.formats = formats;
     }
 
     /** Compiles the file or throws a {@link io.hyphae.route.RouteFileException} listing every problem. */
     public static CompiledApplication compile(RouteFile file) {
-        return new TopologyCompiler(file).run();
+        return compile(file, new Formats(file.registry()));
+    }
+
+    /** Compiles with the given formats (and so schema registry). */
+    public static CompiledApplication compile(RouteFile file, Formats formats) {
+        return new TopologyCompiler(file, formats).run();
     }
 
     /** Checks everything compilation checks (CEL, references, topics, cycles) without keeping the result. */
@@ -112,7 +121,7 @@ public final class TopologyCompiler {
 
     private void compileRoute(RouteDefinition route) {
         String r = route.name();
-        PayloadFormat format = Formats.of(route.format());
+        PayloadFormat format = formats.of(route.format(), route.schema());
         String deadLetterTopic = TopicNames.deadLetter(app, r);
         addWritten(deadLetterTopic, TopicSpec.Role.DEAD_LETTER, "the dead-letter topic of route " + r, route.location(), Optional.empty());
 
@@ -396,6 +405,11 @@ public final class TopologyCompiler {
             }
             branchTopics.add(topic);
             return branchTopics.size() - 1;
+        }
+
+        @Override
+        public PayloadFormat format(TableDefinition table) {
+            return tableFormats.computeIfAbsent(table.name(), n -> formats.of(table.format(), table.schema()));
         }
 
         @Override

@@ -40,5 +40,8 @@ public interface BuildContext {
      */
     int branch(String to, Location location, String path);
 
+    /** The payload format of a table's rows. */
+    io.hyphae.format.PayloadFormat format(TableDefinition table);
+
     void problem(Location location, String path, String message);
 }

@@ -65,6 +65,7 @@ class RouteFileSchemaTest {
         assertThat(properties("/properties")).containsExactlyInAnyOrderElementsOf(RouteFileLoader.TOP_LEVEL_FIELDS);
         assertThat(properties("/properties/kafka/properties")).containsExactlyInAnyOrderElementsOf(RouteFileLoader.KAFKA_FIELDS);
         assertThat(properties("/properties/topics/properties")).containsExactlyInAnyOrderElementsOf(RouteFileLoader.TOPICS_FIELDS);
+        assertThat(properties("/properties/registry/properties")).containsExactlyInAnyOrderElementsOf(RouteFileLoader.REGISTRY_FIELDS);
         assertThat(properties("/$defs/table/properties")).containsExactlyInAnyOrderElementsOf(RouteFileLoader.TABLE_FIELDS);
         assertThat(properties("/$defs/route/properties")).containsExactlyInAnyOrderElementsOf(RouteFileLoader.ROUTE_FIELDS);
         assertThat(properties("/$defs/stage/properties")).containsExactlyInAnyOrderElementsOf(StageTypes.names());

@@ -11,6 +11,9 @@ import io.hyphae.route.StageDefinition;
 import io.hyphae.route.TableDefinition;
 import io.hyphae.route.TableMode;
 import io.hyphae.route.TopicSettings;
+import io.hyphae.route.RegistrySettings;
+import io.hyphae.route.SchemaSource;
+import io.hyphae.route.SubjectStrategy;
 import io.hyphae.runtime.TopologyCompiler;
 import io.hyphae.stage.StageBuilder;
 import io.hyphae.stage.StageTypes;
@@ -45,11 +48,12 @@ import java.util.regex.Pattern;
  */
 public final class RouteFileLoader {
 
-    public static final List<String> TOP_LEVEL_FIELDS = List.of("application", "kafka", "topics", "tables", "routes");
+    public static final List<String> TOP_LEVEL_FIELDS = List.of("application", "kafka", "registry", "topics", "tables", "routes");
+    public static final List<String> REGISTRY_FIELDS = List.of("url", "basicAuth", "properties", "autoRegister", "subjectStrategy");
     public static final List<String> KAFKA_FIELDS = List.of("bootstrap", "properties", "streams");
     public static final List<String> TOPICS_FIELDS = List.of("partitions", "replicationFactor", "config");
-    public static final List<String> TABLE_FIELDS = List.of("topic", "format", "keyFormat", "mode");
-    public static final List<String> ROUTE_FIELDS = List.of("from", "format", "keyFormat", "stages");
+    public static final List<String> TABLE_FIELDS = List.of("topic", "format", "keyFormat", "mode", "schema");
+    public static final List<String> ROUTE_FIELDS = List.of("from", "format", "keyFormat", "schema", "stages");
 
     /** Route, stage and table names become parts of topic names: no dots, so names stay unambiguous. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,100}");
@@ -58,6 +62,7 @@ public final class RouteFileLoader {
 
     private final Function<String, String> environment;
     private final Set<String> incompleteRoutes = new HashSet<>();
+    private Path baseDir = Path.of("");
 
     public RouteFileLoader() {
         this(System::getenv);
@@ -86,7 +91,7 @@ public final class RouteFileLoader {
         if (file != null) {
             // Semantic checks run on whatever parsed, so one run reports structural and CEL problems alike.
             RouteFile checkable = file.application() != null ? file
-                    : new RouteFile(file.source(), "application", file.kafka(), file.topics(), file.tables(), file.routes());
+                    : new RouteFile(file.source(), "application", file.kafka(), file.registry(), file.topics(), file.tables(), file.routes());
             try {
                 TopologyCompiler.check(checkable);
             } catch (RouteFileException e) {
@@ -110,6 +115,8 @@ public final class RouteFileLoader {
 
     private RouteFile parse(String fileName, String text, Problems problems) {
         incompleteRoutes.clear();
+        Path parent = Path.of(fileName).toAbsolutePath().getParent();
+        baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
         LoadContext context = new LoadContext(fileName, new EnvSubstitution(environment), problems);
         Node root;
         try {
@@ -142,6 +149,7 @@ public final class RouteFileLoader {
         String application = m.require("application").flatMap(n -> name(n, APPLICATION, "an application id")).orElse(null);
         KafkaSettings kafka = m.get("kafka").map(this::kafka).orElse(KafkaSettings.NONE);
         TopicSettings topics = m.get("topics").map(this::topics).orElse(TopicSettings.BROKER_DEFAULTS);
+        RegistrySettings registry = m.get("registry").map(this::registry).orElse(RegistrySettings.NONE);
         Map<String, TableDefinition> tables = new LinkedHashMap<>();
         m.get("tables").flatMap(YamlNode::namedEntries).ifPresent(t -> t.entries().forEach((name, node) -> {
             if (checkName(node, name, "table")) {
@@ -159,7 +167,7 @@ public final class RouteFileLoader {
                 }
             });
         });
-        return new RouteFile(fileName, application, kafka, topics, tables, routes);
+        return new RouteFile(fileName, application, kafka, registry, topics, tables, routes);
     }
 
     private KafkaSettings kafka(YamlNode node) {
@@ -168,6 +176,40 @@ public final class RouteFileLoader {
                 m.get("bootstrap").flatMap(YamlNode::string).map(String::trim).filter(b -> !b.isEmpty()),
                 m.get("properties").map(YamlNode::stringMap).orElse(Map.of()),
                 m.get("streams").map(YamlNode::stringMap).orElse(Map.of()))).orElse(KafkaSettings.NONE);
+    }
+
+    private RegistrySettings registry(YamlNode node) {
+        return node.mapping(REGISTRY_FIELDS).map(m -> new RegistrySettings(
+                // an empty value (e.g. ${SCHEMA_REGISTRY_URL:}) means "not configured"
+                m.get("url").flatMap(YamlNode::string).map(String::trim).filter(u -> !u.isEmpty()),
+                m.get("basicAuth").flatMap(YamlNode::string).filter(u -> !u.isEmpty()),
+                m.get("properties").map(YamlNode::stringMap).orElse(Map.of()),
+                m.get("autoRegister").flatMap(YamlNode::bool).orElse(true),
+                m.get("subjectStrategy").flatMap(n -> n.enumValue(SubjectStrategy.class)).orElse(SubjectStrategy.TOPIC)))
+                .orElse(RegistrySettings.NONE);
+    }
+
+    /** Reads the Avro schema a {@code schema:} field names (relative to the route file) and checks that it parses. */
+    private Optional<SchemaSource> schema(YamlNode node, Format format) {
+        return node.nonEmptyString().flatMap(path -> {
+            if (format != Format.AVRO) {
+                node.problem("'schema' applies to format avro only");
+                return Optional.empty();
+            }
+            Path file = baseDir.resolve(path);
+            try {
+                String text = Files.readString(file, StandardCharsets.UTF_8);
+                new org.apache.avro.Schema.Parser().parse(text);
+                return Optional.of(new SchemaSource(file.toString(), text));
+            } catch (NoSuchFileException e) {
+                node.problem("schema file " + file + " does not exist");
+            } catch (IOException e) {
+                node.problem("cannot read schema file " + file + ": " + e.getMessage());
+            } catch (org.apache.avro.SchemaParseException e) {
+                node.problem("schema file " + file + " is not a valid Avro schema: " + e.getMessage());
+            }
+            return Optional.empty();
+        });
     }
 
     private TopicSettings topics(YamlNode node) {
@@ -183,7 +225,8 @@ public final class RouteFileLoader {
             Format format = m.get("format").flatMap(n -> n.enumValue(Format.class)).orElse(Format.JSON);
             KeyFormat keyFormat = m.get("keyFormat").flatMap(n -> n.enumValue(KeyFormat.class)).orElse(KeyFormat.STRING);
             TableMode mode = m.get("mode").flatMap(n -> n.enumValue(TableMode.class)).orElse(TableMode.GLOBAL);
-            return topic.map(t -> new TableDefinition(name, t, format, keyFormat, mode, node.location()));
+            Optional<SchemaSource> schema = m.get("schema").flatMap(n -> schema(n, format));
+            return topic.map(t -> new TableDefinition(name, t, format, keyFormat, mode, schema, node.location()));
         });
     }
 
@@ -192,6 +235,7 @@ public final class RouteFileLoader {
             Optional<String> from = m.require("from").flatMap(n -> name(n, TOPIC, "a topic name"));
             Format format = m.get("format").flatMap(n -> n.enumValue(Format.class)).orElse(Format.JSON);
             KeyFormat keyFormat = m.get("keyFormat").flatMap(n -> n.enumValue(KeyFormat.class)).orElse(KeyFormat.STRING);
+            Optional<SchemaSource> schema = m.get("schema").flatMap(n -> schema(n, format));
             List<StageDefinition> stages = new ArrayList<>();
             Set<String> stageNames = new HashSet<>();
             m.require("stages").flatMap(YamlNode::sequence).ifPresent(items -> {
@@ -203,7 +247,7 @@ public final class RouteFileLoader {
                     stage.ifPresentOrElse(stages::add, () -> incompleteRoutes.add(name));
                 }
             });
-            return from.map(f -> new RouteDefinition(name, f, format, keyFormat, stages, node.location()));
+            return from.map(f -> new RouteDefinition(name, f, format, keyFormat, schema, stages, node.location()));
         });
     }
 

@@ -163,6 +163,17 @@ public final class YamlNode {
         });
     }
 
+    public Optional<Boolean> bool() {
+        return string().flatMap(text -> switch (text.trim()) {
+            case "true" -> Optional.of(Boolean.TRUE);
+            case "false" -> Optional.of(Boolean.FALSE);
+            default -> {
+                problem("expected true or false but found '" + text + "'");
+                yield Optional.empty();
+            }
+        });
+    }
+
     public <E extends Enum<E>> Optional<E> enumValue(Class<E> type) {
         String expected = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .collect(Collectors.joining(", "));

@@ -2,7 +2,6 @@ package io.hyphae.stage.enrich;
 
 import io.hyphae.cel.CompiledExpression;
 import io.hyphae.cel.ResultKind;
-import io.hyphae.format.Formats;
 import io.hyphae.format.Keys;
 import io.hyphae.format.PayloadFormat;
 import io.hyphae.format.Values;
@@ -72,7 +71,7 @@ public final class EnrichBuilder implements StageBuilder<EnrichDefinition> {
             return () -> event -> Outcome.deadLetter("unknown table");
         }
         String store = context.join(table.get(), key);
-        PayloadFormat rowFormat = Formats.of(table.get().format());
+        PayloadFormat rowFormat = context.format(table.get());
         // One instance per task: it holds that task's store.
         return () -> new EnrichLogic(store, key, table.get(), rowFormat, definition.as(), definition.onMiss());
     }
