@@ -1,0 +1,341 @@
+package io.hyphae.local;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.security.CodeSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * A real, Confluent-compatible schema registry for the local stack and the integration tests: Hortonworks
+ * Schema Registry (in-memory storage) run as a separate JVM from the jars the {@code registry-server} module
+ * copies into {@code registry-server/target/lib}. Its Jackson, Guava and Avro versions clash with ours, so it
+ * never shares a class path with Hyphae. It listens on 127.0.0.1 only: the Confluent API at the root of
+ * {@link #url()} (its admin port is the next one). Like {@link LocalKafka}: one registry per folder, a lock
+ * guards start and stop, a PID file with the process's start time finds the running one.
+ *
+ * <p>What the Confluent API offers here: {@code POST /subjects/{s}/versions} (a body of {@code {"schema": ...}}
+ * only), {@code POST /subjects/{s}} (look-up), {@code GET /subjects}, {@code GET /subjects/{s}/versions[/{v}|/latest]},
+ * {@code GET /schemas/ids/{id}}. Not offered: {@code /config}, {@code /compatibility}, deletes. Ids are not
+ * shared across subjects the way Confluent's are. The storage is in memory: schemas are gone after a restart.
+ */
+public final class LocalSchemaRegistry {
+
+    public static final int DEFAULT_PORT = 38081;
+    static final String MAIN_CLASS = "com.hortonworks.registries.webservice.RegistryApplication";
+    /** A directory of the registry's jars; overrides the search for {@code registry-server/target/lib}. */
+    public static final String LIB_PROPERTY = "hyphae.registry.lib";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path dir;
+    private final int port;
+
+    public LocalSchemaRegistry(Path dir, int port) {
+        this.dir = dir.toAbsolutePath().normalize();
+        this.port = port;
+    }
+
+    /** The local registry of {@code dir}, on the port it last ran on (else {@link #DEFAULT_PORT}). */
+    public static LocalSchemaRegistry in(Path dir) {
+        int port = DEFAULT_PORT;
+        Path portFile = dir.resolve("registry").resolve("port");
+        try {
+            if (Files.exists(portFile)) {
+                port = Integer.parseInt(Files.readString(portFile, StandardCharsets.UTF_8).trim());
+            }
+        } catch (IOException | NumberFormatException e) {
+            // keep the default
+        }
+        return new LocalSchemaRegistry(dir, port);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    Path registryDir() {
+        return dir.resolve("registry");
+    }
+
+    public Path configFile() {
+        return registryDir().resolve("registry.yaml");
+    }
+
+    public Path logFile() {
+        return registryDir().resolve("registry.log");
+    }
+
+    Path pidFile() {
+        return registryDir().resolve("registry.pid");
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The base URL of the Confluent-compatible API, e.g. {@code http://127.0.0.1:38081}. */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** What a status command prints. */
+    public record Status(boolean running, Optional<Long> pid, String url, Path logFile) {
+    }
+
+    public Status status() throws IOException {
+        Optional<ProcessHandle> registry = runningRegistry();
+        return new Status(registry.isPresent(), registry.map(ProcessHandle::pid), url(), logFile());
+    }
+
+    /** Starts the registry unless it already runs; returns its URL once {@code GET /subjects} answers 200. */
+    public String start(Consumer<String> progress) throws IOException, InterruptedException {
+        Files.createDirectories(registryDir());
+        try (FileChannel channel = FileChannel.open(registryDir().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = channel.lock()) {
+            Optional<ProcessHandle> running = runningRegistry();
+            if (running.isPresent()) {
+                progress.accept("local schema registry already running at " + url() + " (pid " + running.get().pid() + ")");
+                awaitReady(running.get());
+                return url();
+            }
+            Files.deleteIfExists(pidFile());
+            String classpath = registryClasspath();
+            checkPortFree(port);
+            checkPortFree(port + 1);
+            writeConfig();
+            Files.writeString(registryDir().resolve("port"), Integer.toString(port), StandardCharsets.UTF_8);
+            progress.accept("starting local schema registry at " + url() + " (log: " + logFile() + ")");
+            long started = System.nanoTime();
+            Process process = launch(classpath);
+            Files.writeString(pidFile(), pidLine(process.toHandle()), StandardCharsets.UTF_8);
+            awaitReady(process.toHandle());
+            progress.accept(String.format("local schema registry ready in %.1f s (pid %d)", (System.nanoTime() - started) / 1e9, process.pid()));
+            return url();
+        }
+    }
+
+    /** Stops the registry (SIGTERM, then SIGKILL after 30 s); true if one was running. */
+    public boolean stop(Consumer<String> progress) throws IOException, InterruptedException {
+        Files.createDirectories(registryDir());
+        try (FileChannel channel = FileChannel.open(registryDir().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = channel.lock()) {
+            Optional<ProcessHandle> running = runningRegistry();
+            if (running.isEmpty()) {
+                Files.deleteIfExists(pidFile());
+                return false;
+            }
+            ProcessHandle registry = running.get();
+            progress.accept("stopping local schema registry (pid " + registry.pid() + ")");
+            registry.destroy();
+            try {
+                registry.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                registry.destroyForcibly();
+                registry.onExit().join();
+            }
+            Files.deleteIfExists(pidFile());
+            return true;
+        }
+    }
+
+    /** The process named by the PID file, if alive and the very process we started (its start time matches). */
+    Optional<ProcessHandle> runningRegistry() throws IOException {
+        if (!Files.exists(pidFile())) {
+            return Optional.empty();
+        }
+        String[] parts = Files.readString(pidFile(), StandardCharsets.UTF_8).trim().split("\\s+");
+        long pid;
+        long started;
+        try {
+            pid = Long.parseLong(parts[0]);
+            started = parts.length > 1 ? Long.parseLong(parts[1]) : -1;
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> started < 0 || p.info().startInstant().map(i -> i.toEpochMilli() == started).orElse(false));
+    }
+
+    private static String pidLine(ProcessHandle process) {
+        return process.pid() + " " + process.info().startInstant().map(i -> Long.toString(i.toEpochMilli())).orElse("-1");
+    }
+
+    /**
+     * The registry's class path, {@code <lib>/*}: the directory named by the system property
+     * {@value #LIB_PROPERTY}, else {@code registry-server/target/lib} of the source tree this class was built in
+     * (found by walking up from {@code topology/target/classes} or {@code topology/target/hyphae.jar}).
+     */
+    public static String registryClasspath() throws IOException {
+        String property = System.getProperty(LIB_PROPERTY);
+        if (property != null && !property.isBlank()) {
+            Path lib = Path.of(property).toAbsolutePath().normalize();
+            if (!containsJars(lib)) {
+                throw new IOException("-D" + LIB_PROPERTY + "=" + property + " names no directory of jars");
+            }
+            return lib + File.separator + "*";
+        }
+        Path source;
+        try {
+            CodeSource code = LocalSchemaRegistry.class.getProtectionDomain().getCodeSource();
+            if (code == null || code.getLocation() == null) {
+                throw new IOException(missingLib("the location of the Hyphae classes is unknown"));
+            }
+            source = Paths.get(code.getLocation().toURI());
+        } catch (URISyntaxException | SecurityException | java.nio.file.FileSystemNotFoundException e) {
+            throw new IOException(missingLib("the location of the Hyphae classes is unknown"), e);
+        }
+        return classpathAbove(source);
+    }
+
+    /** {@code <tree>/registry-server/target/lib/*} of the nearest folder above {@code source} that has a {@code registry-server/}. */
+    static String classpathAbove(Path source) throws IOException {
+        for (Path p = source.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("registry-server"))) {
+                Path lib = p.resolve("registry-server").resolve("target").resolve("lib");
+                if (containsJars(lib)) {
+                    return lib + File.separator + "*";
+                }
+                throw new IOException(missingLib(lib + " holds no jars"));
+            }
+        }
+        throw new IOException(missingLib("no registry-server/ folder above " + source));
+    }
+
+    private static String missingLib(String why) {
+        return "the schema registry's jars were not found (" + why + "): run `mvn -pl registry-server package` in the Hyphae"
+                + " source tree, or point -D" + LIB_PROPERTY + " at a directory of its jars";
+    }
+
+    private static boolean containsJars(Path lib) throws IOException {
+        if (!Files.isDirectory(lib)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(lib)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".jar"));
+        }
+    }
+
+    private void writeConfig() throws IOException {
+        String yaml = """
+                # Written by Hyphae's LocalSchemaRegistry; edits are overwritten at the next start.
+                modules:
+                  - name: schema-registry
+                    className: com.hortonworks.registries.schemaregistry.webservice.SchemaRegistryModule
+                    config:
+                      schemaProviders:
+                        - providerClass: "com.hortonworks.registries.schemaregistry.avro.AvroSchemaProvider"
+                          defaultSerializerClass: "com.hortonworks.registries.schemaregistry.serdes.avro.AvroSnapshotSerializer"
+                          defaultDeserializerClass: "com.hortonworks.registries.schemaregistry.serdes.avro.AvroSnapshotDeserializer"
+                      schemaCacheSize: 10000
+                      schemaCacheExpiryInterval: 3600
+
+                # The Confluent-compatible API (/api/v1/confluent) served at the root, as Confluent clients expect it.
+                servletFilters:
+                  - className: "com.hortonworks.registries.schemaregistry.webservice.RewriteUriFilter"
+                    params:
+                      forwardPaths: "/api/v1/confluent,/subjects/*,/schemas/ids/*"
+                      redirectPaths: "/ui/,/"
+
+                fileStorageConfiguration:
+                  className: "com.hortonworks.registries.common.util.LocalFileSystemStorage"
+                  properties:
+                    directory: %s
+
+                storageProviderConfiguration:
+                  providerClass: "com.hortonworks.registries.storage.impl.memory.InMemoryStorageManager"
+
+                swagger:
+                  resourcePackage: com.hortonworks.registries.schemaregistry.webservice
+
+                enableCors: false
+
+                server:
+                  applicationConnectors:
+                    - type: http
+                      bindHost: 127.0.0.1
+                      port: %d
+                  adminConnectors:
+                    - type: http
+                      bindHost: 127.0.0.1
+                      port: %d
+
+                logging:
+                  level: INFO
+                """.formatted(yamlString(registryDir().resolve("jars").toString()), port, port + 1);
+        Files.writeString(configFile(), yaml, StandardCharsets.UTF_8);
+    }
+
+    /** A YAML double-quoted scalar. */
+    static String yamlString(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private Process launch(String classpath) throws IOException {
+        List<String> command = new ArrayList<>();
+        // A session of its own: Ctrl-C on the command that started it must not take the registry down with it.
+        if (Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"))) {
+            command.add("setsid");
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
+                "-cp", classpath, MAIN_CLASS, "server", configFile().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+        builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        return builder.start();
+    }
+
+    private void awaitReady(ProcessHandle registry) throws InterruptedException, IOException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/subjects")).timeout(Duration.ofSeconds(5)).GET().build();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!registry.isAlive()) {
+                throw new IOException("the local schema registry exited during start-up; last lines of " + logFile() + ":\n"
+                        + LocalKafka.tail(logFile(), 25));
+            }
+            try {
+                if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("the local schema registry did not become ready within " + READY_TIMEOUT.toSeconds() + " s; see "
+                + logFile() + ":\n" + LocalKafka.tail(logFile(), 25));
+    }
+
+    private static void checkPortFree(int port) throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress("127.0.0.1", port));
+        } catch (IOException e) {
+            throw new IOException("port " + port + " on 127.0.0.1 is taken by another program; stop it, or start the local schema"
+                    + " registry on another port", e);
+        }
+    }
+}
