@@ -26,6 +26,42 @@ final class ClientOptions {
             description = "A Kafka client setting (security.protocol, sasl.*, ssl.* ...); repeatable. Applied after the route file's kafka.properties.")
     Map<String, String> properties = new LinkedHashMap<>();
 
+    @Option(names = "--registry-url", paramLabel = "URL",
+            description = "Schema registry of Avro routes. Default: the route file's registry.url, else the local registry (started if needed).")
+    String registryUrl;
+
+    /**
+     * The file with its schema registry resolved: the option, the file's registry.url, else (when the file
+     * uses Avro) the local registry, started if needed.
+     */
+    RouteFile resolveRegistry(RouteFile file, Consumer<String> progress) throws IOException, InterruptedException {
+        if (registryUrl != null && !registryUrl.isBlank()) {
+            return file.withRegistry(file.registry().withUrl(registryUrl));
+        }
+        if (file.registry().url().isPresent() || !file.usesAvro()) {
+            return file;
+        }
+        progress.accept("no schema registry configured (--registry-url, registry.url): using the local registry");
+        return file.withRegistry(file.registry().withUrl(localRegistry().start(progress)));
+    }
+
+    /** The registry URL for commands without a route file that need one. */
+    String resolveRegistryUrl(Optional<RouteFile> file, Consumer<String> progress) throws IOException, InterruptedException {
+        if (registryUrl != null && !registryUrl.isBlank()) {
+            return registryUrl;
+        }
+        Optional<String> fromFile = file.flatMap(f -> f.registry().url());
+        if (fromFile.isPresent()) {
+            return fromFile.get();
+        }
+        progress.accept("no schema registry configured (--registry-url, registry.url): using the local registry");
+        return localRegistry().start(progress);
+    }
+
+    static io.hyphae.local.LocalSchemaRegistry localRegistry() {
+        return io.hyphae.local.LocalSchemaRegistry.in(LocalKafka.defaultDirectory());
+    }
+
     /** The bootstrap servers in force: option, then route file, then environment. */
     Optional<String> bootstrap(Optional<RouteFile> file) {
         if (bootstrap != null && !bootstrap.isBlank()) {

@@ -71,6 +71,8 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private Display display;
+
     private record Load(String topic, Path file, String keyField) {
     }
 
@@ -83,6 +85,8 @@ final class DemoCommand implements Callable<Integer> {
         };
         RouteFile routes = RouteFileOption.load(file, spec.commandLine().getErr());
         progress.accept("route file " + file + " is valid (application '" + routes.application() + "')");
+        routes = client.resolveRegistry(routes, progress);
+        display = new Display(routes);
         List<Load> parsed = loads.stream().map(DemoCommand::parseLoad).toList();
         String bootstrap = client.resolveBootstrap(Optional.of(routes), progress);
         var props = client.clientProperties(Optional.of(routes), bootstrap);
@@ -96,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
 
             for (Load load : parsed) {
                 if (tableTopics.contains(load.topic)) {
-                    progress.accept(produce(load, bootstrap));
+                    progress.accept(produce(load, bootstrap, routes));
                 }
             }
             progress.accept("starting the application (tables load before processing)");
@@ -106,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
             progress.accept(String.format("application running after %.1f s", (System.nanoTime() - started) / 1e9));
             for (Load load : parsed) {
                 if (!tableTopics.contains(load.topic)) {
-                    progress.accept(produce(load, bootstrap));
+                    progress.accept(produce(load, bootstrap, routes));
                 }
             }
             List<String> inputs = routes.routes().values().stream().map(RouteDefinition::from).distinct().toList();
@@ -135,8 +139,12 @@ final class DemoCommand implements Callable<Integer> {
                 : new Load(spec.substring(0, eq), Path.of(rest), null);
     }
 
-    private String produce(Load load, String bootstrap) {
+    private String produce(Load load, String bootstrap, RouteFile routes) {
         List<String> args = new ArrayList<>(List.of("-t", load.topic, "-i", load.file.toString(), "-b", bootstrap, "-f", file.toString()));
+        Optional<io.hyphae.route.SchemaSource> schema = avroSchemaOf(routes, load.topic);
+        if (schema.isPresent()) {
+            args.addAll(List.of("--avro-schema", schema.get().path(), "--registry-url", routes.registry().url().orElseThrow()));
+        }
         if (load.keyField != null) {
             args.addAll(List.of("-k", load.keyField));
         }
@@ -150,6 +158,23 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalStateException("loading " + load.file + " into " + load.topic + " failed");
         }
         return text.toString().trim() + " from " + load.file;
+    }
+
+    /** The Avro schema of the route or table reading the topic, when it is Avro; an Avro topic without one cannot be loaded from JSON. */
+    private static Optional<io.hyphae.route.SchemaSource> avroSchemaOf(RouteFile routes, String topic) {
+        for (RouteDefinition r : routes.routes().values()) {
+            if (r.from().equals(topic) && r.format() == io.hyphae.route.Format.AVRO) {
+                return Optional.of(r.schema().orElseThrow(() -> new IllegalArgumentException(
+                        "route " + r.name() + " reads Avro without a 'schema': there is no schema to write " + topic + " with")));
+            }
+        }
+        for (io.hyphae.route.TableDefinition t : routes.tables().values()) {
+            if (t.topic().equals(topic) && t.format() == io.hyphae.route.Format.AVRO) {
+                return Optional.of(t.schema().orElseThrow(() -> new IllegalArgumentException(
+                        "table " + t.name() + " is Avro without a 'schema': there is no schema to write " + topic + " with")));
+            }
+        }
+        return Optional.empty();
     }
 
     private static List<String> shownTopics(HyphaeApplication app, RouteFile routes) {
@@ -229,7 +254,7 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  %-22s %s: %d record%s%n", label, topic, records.size(), records.size() == 1 ? "" : "s");
         for (ConsumerRecord<byte[], byte[]> r : records) {
             String key = r.key() == null ? "null" : new String(r.key(), StandardCharsets.UTF_8);
-            String value = r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8);
+            String value = display.text(r.topic(), r.value());
             out.printf("      %-10s %s%n", key, cut(value));
             if (reasons) {
                 Header reason = r.headers().lastHeader("hyphae.error.reason");

@@ -69,7 +69,7 @@ final class DlqCommand implements Runnable {
         String bootstrap;
 
         void resolve(CommandSpec spec) throws Exception {
-            routes = RouteFileOption.load(file, spec.commandLine().getErr());
+            routes = client.resolveRegistry(RouteFileOption.load(file, spec.commandLine().getErr()), LocalCommand.printer(spec, true));
             definition = routes.route(route).orElseThrow(() -> new IllegalArgumentException(
                     "no route '" + route + "' in " + file + "; routes: " + routes.routes().keySet()));
             bootstrap = client.resolveBootstrap(Optional.of(routes), LocalCommand.printer(spec, true));
@@ -108,6 +108,7 @@ final class DlqCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             String topic = target.deadLetterTopic();
             int count = 0;
+            Display display = new Display(target.routes);
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                         .map(i -> new TopicPartition(topic, i.partition())).toList();
@@ -117,7 +118,7 @@ final class DlqCommand implements Runnable {
                 while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                         count++;
-                        String value = r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8);
+                        String value = display.text(r.topic(), r.value());
                         if (width > 0 && value.length() > width) {
                             value = value.substring(0, width - 3) + "...";
                         }

@@ -11,9 +11,10 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 @Command(name = "local",
-        description = {"Start, stop or inspect the local Kafka broker.",
-            "Commands that find no bootstrap servers start it themselves: Apache Kafka's own broker (KRaft, one node) in a "
-                + "JVM of its own on 127.0.0.1, its data kept across restarts in a folder (default ~/.hyphae/local, "
+        description = {"Start, stop or inspect the local stack: a Kafka broker and a schema registry.",
+            "Commands that find no bootstrap servers start the broker themselves, and Avro routes without a registry URL the "
+                + "registry: Apache Kafka's own broker (KRaft, one node) and Hortonworks Schema Registry (Confluent API), each "
+                + "in a JVM of its own on 127.0.0.1, their data kept across restarts in a folder (default ~/.hyphae/local, "
                 + "or $HYPHAE_LOCAL_DIR)."},
         mixinStandardHelpOptions = true,
         subcommands = {LocalCommand.Start.class, LocalCommand.Stop.class, LocalCommand.Status.class})
@@ -32,8 +33,17 @@ final class LocalCommand implements Runnable {
         Path dir;
 
         LocalKafka kafka(Integer port) {
-            Path d = dir != null ? dir : LocalKafka.defaultDirectory();
+            Path d = folder();
             return port == null ? LocalKafka.in(d) : new LocalKafka(d, port);
+        }
+
+        io.hyphae.local.LocalSchemaRegistry registry(Integer port) {
+            Path d = folder();
+            return port == null ? io.hyphae.local.LocalSchemaRegistry.in(d) : new io.hyphae.local.LocalSchemaRegistry(d, port);
+        }
+
+        Path folder() {
+            return dir != null ? dir : LocalKafka.defaultDirectory();
         }
     }
 
@@ -50,7 +60,8 @@ final class LocalCommand implements Runnable {
         };
     }
 
-    @Command(name = "start", description = "Start the local broker (no-op when it runs already) and print its address.", mixinStandardHelpOptions = true)
+    @Command(name = "start", description = "Start the local broker and registry (no-op for what runs already) and print their addresses.",
+            mixinStandardHelpOptions = true)
     static final class Start implements java.util.concurrent.Callable<Integer> {
         @picocli.CommandLine.Mixin
         DirOption dir = new DirOption();
@@ -59,20 +70,29 @@ final class LocalCommand implements Runnable {
                 + ", or the port it last ran on); the controller uses PORT+1.")
         Integer port;
 
+        @Option(names = "--registry-port", paramLabel = "PORT", description = "Registry port on 127.0.0.1 (default "
+                + io.hyphae.local.LocalSchemaRegistry.DEFAULT_PORT + ", or the port it last ran on); its admin port is PORT+1.")
+        Integer registryPort;
+
+        @Option(names = "--no-registry", description = "Start the broker only.")
+        boolean noRegistry;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            LocalKafka kafka = dir.kafka(port);
-            String bootstrap = kafka.start(printer(spec));
+            String bootstrap = dir.kafka(port).start(printer(spec));
             spec.commandLine().getOut().println("bootstrap servers: " + bootstrap);
-            spec.commandLine().getOut().println("stop it with: ./hyphae local stop");
+            if (!noRegistry) {
+                spec.commandLine().getOut().println("schema registry:   " + dir.registry(registryPort).start(printer(spec)));
+            }
+            spec.commandLine().getOut().println("stop them with: ./hyphae local stop");
             return 0;
         }
     }
 
-    @Command(name = "stop", description = "Stop the local broker; its data stays for the next start.", mixinStandardHelpOptions = true)
+    @Command(name = "stop", description = "Stop the local registry and broker; their data stays for the next start.", mixinStandardHelpOptions = true)
     static final class Stop implements java.util.concurrent.Callable<Integer> {
         @picocli.CommandLine.Mixin
         DirOption dir = new DirOption();
@@ -82,6 +102,8 @@ final class LocalCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            boolean registry = dir.registry(null).stop(printer(spec));
+            spec.commandLine().getOut().println(registry ? "local schema registry stopped" : "no local schema registry was running");
             boolean stopped = dir.kafka(null).stop(printer(spec));
             spec.commandLine().getOut().println(stopped ? "local Kafka broker stopped" : "no local Kafka broker was running");
             return 0;
@@ -105,6 +127,10 @@ final class LocalCommand implements Runnable {
             out.println("listens:   " + s.bootstrapServers() + (s.running() ? "" : " (when running)"));
             out.println("data:      " + s.dataDir());
             out.println("log:       " + s.logFile());
+            io.hyphae.local.LocalSchemaRegistry.Status r = dir.registry(null).status();
+            out.println("registry:  " + (r.running() ? "running, pid " + r.pid().orElseThrow() : "stopped") + ", " + r.url()
+                    + (r.running() ? "" : " (when running)"));
+            out.println("registry log: " + r.logFile());
             out.flush();
             return s.running() ? 0 : 3;
         }

@@ -1,6 +1,11 @@
 package io.hyphae.cli;
 
+import io.hyphae.format.Formats;
 import io.hyphae.format.JsonFormat;
+import io.hyphae.format.avro.AvroFormat;
+import io.hyphae.route.Format;
+import io.hyphae.route.RegistrySettings;
+import org.apache.avro.Schema;
 import io.hyphae.format.Values;
 import io.hyphae.route.RouteFile;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -52,8 +57,13 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = {"-H", "--header"}, paramLabel = "NAME=VALUE", description = "A header to add to every record; repeatable.")
     Map<String, String> headers = new LinkedHashMap<>();
 
-    @Option(names = {"-f", "--file"}, paramLabel = "ROUTE_FILE", description = "Take bootstrap servers and client settings from this route file.")
+    @Option(names = {"-f", "--file"}, paramLabel = "ROUTE_FILE", description = "Take bootstrap servers, client and registry settings from this route file.")
     Path routeFile;
+
+    @Option(names = {"-a", "--avro-schema"}, paramLabel = "AVSC",
+            description = "Write each JSON line as Avro of this schema, in the Confluent wire format (registering it under <topic>-value). "
+                    + "A line that is not JSON or does not fit the schema is sent as it is, with a warning.")
+    Path avroSchema;
 
     @Mixin
     ClientOptions client;
@@ -74,6 +84,7 @@ final class ProduceCommand implements Callable<Integer> {
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         PrintWriter out = spec.commandLine().getOut();
         JsonFormat json = new JsonFormat();
+        Optional<AvroWriter> avro = avroSchema == null ? Optional.empty() : Optional.of(avroWriter(routes));
         int sent = 0;
         int lineNumber = 0;
         List<Future<?>> pending = new ArrayList<>();
@@ -100,8 +111,17 @@ final class ProduceCommand implements Callable<Integer> {
                 }
                 RecordHeaders recordHeaders = new RecordHeaders();
                 headers.forEach((k, v) -> recordHeaders.add(k, v.getBytes(StandardCharsets.UTF_8)));
+                byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                if (avro.isPresent()) {
+                    try {
+                        bytes = avro.get().format.encode(topic, avro.get().schema, json.decode(topic, bytes));
+                    } catch (RuntimeException e) {
+                        spec.commandLine().getErr().printf("%s line %d: sent as it is, not as Avro: %s%n",
+                                input == null ? "stdin" : input.toString(), lineNumber, e.getMessage());
+                    }
+                }
                 pending.add(producer.send(new ProducerRecord<>(topic, null, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                        value.getBytes(StandardCharsets.UTF_8), recordHeaders)));
+                        bytes, recordHeaders)));
                 sent++;
             }
             producer.flush();
@@ -112,6 +132,22 @@ final class ProduceCommand implements Callable<Integer> {
         out.printf("sent %d record%s to %s%n", sent, sent == 1 ? "" : "s", topic);
         out.flush();
         return 0;
+    }
+
+    private record AvroWriter(AvroFormat format, Schema schema) {
+    }
+
+    private AvroWriter avroWriter(Optional<RouteFile> routes) throws Exception {
+        Schema schema;
+        try {
+            schema = new Schema.Parser().parse(avroSchema.toFile());
+        } catch (java.io.IOException | org.apache.avro.SchemaParseException e) {
+            throw new IllegalArgumentException("cannot read the Avro schema " + avroSchema + ": " + e.getMessage());
+        }
+        RegistrySettings settings = routes.map(RouteFile::registry).orElse(RegistrySettings.NONE)
+                .withUrl(client.resolveRegistryUrl(routes, LocalCommand.printer(spec, true)));
+        AvroFormat format = (AvroFormat) new Formats(settings).of(Format.AVRO, Optional.empty());
+        return new AvroWriter(format, schema);
     }
 
     /** The key field's text, or null for a line that is not JSON or lacks the field (it is still sent). */

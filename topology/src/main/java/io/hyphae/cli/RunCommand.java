@@ -44,7 +44,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RouteFile routes = RouteFileOption.load(file, spec.commandLine().getErr());
         String bootstrap = client.resolveBootstrap(Optional.of(routes), LocalCommand.printer(spec, true));
-        RouteFile effective = withClientProperties(routes);
+        RouteFile effective = client.resolveRegistry(withClientProperties(routes), LocalCommand.printer(spec, true));
         HyphaeApplication app = new HyphaeApplication(effective, bootstrap, message -> {
             out.println(LocalTime.now().format(TIME) + " " + message);
             out.flush();

@@ -66,10 +66,13 @@ final class TapCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private Display display;
+
     @Override
     public Integer call() throws Exception {
-        RouteFile routes = RouteFileOption.load(routeFile, spec.commandLine().getErr());
+        RouteFile routes = client.resolveRegistry(RouteFileOption.load(routeFile, spec.commandLine().getErr()), LocalCommand.printer(spec, true));
         String topic = topicOf(routes);
+        display = new Display(routes);
         String bootstrap = client.resolveBootstrap(Optional.of(routes), LocalCommand.printer(spec, true));
         Properties props = client.clientProperties(Optional.of(routes), bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -130,7 +133,7 @@ final class TapCommand implements Callable<Integer> {
         StringBuilder line = new StringBuilder();
         line.append(r.partition()).append('@').append(r.offset()).append('\t')
                 .append(r.key() == null ? "null" : new String(r.key(), StandardCharsets.UTF_8)).append('\t')
-                .append(r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8));
+                .append(display.text(r.topic(), r.value()));
         if (showHeaders) {
             for (Header h : r.headers()) {
                 line.append("\n    ").append(h.key()).append('=').append(h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));

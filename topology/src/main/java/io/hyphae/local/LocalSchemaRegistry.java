@@ -132,6 +132,7 @@ public final class LocalSchemaRegistry {
             Files.writeString(pidFile(), pidLine(process.toHandle()), StandardCharsets.UTF_8);
             awaitReady(process.toHandle());
             progress.accept(String.format("local schema registry ready in %.1f s (pid %d)", (System.nanoTime() - started) / 1e9, process.pid()));
+            replayJournal(progress);
             return url();
         }
     }
@@ -147,6 +148,7 @@ public final class LocalSchemaRegistry {
                 return false;
             }
             ProcessHandle registry = running.get();
+            saveJournal(progress);
             progress.accept("stopping local schema registry (pid " + registry.pid() + ")");
             registry.destroy();
             try {
@@ -157,6 +159,78 @@ public final class LocalSchemaRegistry {
             }
             Files.deleteIfExists(pidFile());
             return true;
+        }
+    }
+
+    /** The registry keeps schemas in memory: {@code stop} saves them here and {@code start} registers them again. */
+    public Path journalFile() {
+        return registryDir().resolve("schemas.jsonl");
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private com.fasterxml.jackson.databind.JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url() + path))
+                .timeout(java.time.Duration.ofSeconds(10)).header("Content-Type", "application/vnd.schemaregistry.v1+json");
+        request.method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(request.build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** Every registered schema with its subject and id, oldest id first, one JSON object per line. */
+    private void saveJournal(Consumer<String> progress) {
+        try {
+            java.util.List<com.fasterxml.jackson.databind.node.ObjectNode> entries = new java.util.ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode subject : call("GET", "/subjects", null)) {
+                String name = subject.asText();
+                String encoded = java.net.URLEncoder.encode(name, StandardCharsets.UTF_8);
+                for (com.fasterxml.jackson.databind.JsonNode version : call("GET", "/subjects/" + encoded + "/versions", null)) {
+                    com.fasterxml.jackson.databind.JsonNode v = call("GET", "/subjects/" + encoded + "/versions/" + version.asText(), null);
+                    entries.add(JSON.createObjectNode().put("id", v.get("id").asInt()).put("subject", name).put("schema", v.get("schema").asText()));
+                }
+            }
+            entries.sort(java.util.Comparator.comparingInt(e -> e.get("id").asInt()));
+            StringBuilder out = new StringBuilder();
+            entries.forEach(e -> out.append(e).append('\n'));
+            Files.writeString(journalFile(), out.toString(), StandardCharsets.UTF_8);
+            progress.accept("saved " + entries.size() + " registered schema" + (entries.size() == 1 ? "" : "s") + " to " + journalFile());
+        } catch (IOException e) {
+            progress.accept("could not save the registered schemas (" + e.getMessage() + "); they are lost with this stop");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Registers the saved schemas again, in their original order, so they get their former ids back and
+     * records already on disk stay readable; says so loudly if an id comes back different.
+     */
+    private void replayJournal(Consumer<String> progress) throws IOException, InterruptedException {
+        if (!Files.exists(journalFile())) {
+            return;
+        }
+        int restored = 0;
+        java.util.List<String> moved = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(journalFile(), StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode entry = JSON.readTree(line);
+            String subject = java.net.URLEncoder.encode(entry.get("subject").asText(), StandardCharsets.UTF_8);
+            int id = call("POST", "/subjects/" + subject + "/versions",
+                    JSON.createObjectNode().put("schema", entry.get("schema").asText()).toString()).get("id").asInt();
+            if (id != entry.get("id").asInt()) {
+                moved.add(entry.get("subject").asText() + " id " + entry.get("id").asInt() + " -> " + id);
+            }
+            restored++;
+        }
+        progress.accept("restored " + restored + " registered schema" + (restored == 1 ? "" : "s") + " from " + journalFile());
+        if (!moved.isEmpty()) {
+            progress.accept("WARNING: schema ids changed on restore, older records with these ids cannot be read: " + moved);
         }
     }
 

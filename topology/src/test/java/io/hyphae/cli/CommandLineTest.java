@@ -34,7 +34,8 @@ class CommandLineTest {
 
     @Test
     void validatePrintsOneLinePerProblemWithLineAndColumn(@TempDir Path dir) throws Exception {
-        String broken = Files.readString(Path.of(EXAMPLE))
+        // the JSON twin: a copy elsewhere keeps no relative schema paths to break
+        String broken = Files.readString(Path.of("../examples/insurance/insurance-json.yaml"))
                 .replace("enrich:\n", "enrch:\n")
                 .replace("\"size(value.customerId) > 0\"", "\"size(value.customerId) >\"")
                 .replace("otherwise: insurance.policy-update", "otherwise: manual-reviw");

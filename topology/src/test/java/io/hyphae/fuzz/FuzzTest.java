@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FuzzTest {
 
     private static final Path EXAMPLE = Path.of("../examples/insurance");
-    private static final String ROUTE_FILE = read(EXAMPLE.resolve("insurance.yaml"));
+    private static final String ROUTE_FILE = read(EXAMPLE.resolve("insurance-json.yaml"));
     private static final List<String> EVENTS = lines(EXAMPLE.resolve("address-changed.jsonl"));
 
     private static String read(Path p) {
@@ -95,9 +95,9 @@ class FuzzTest {
 
     @BeforeProperty
     void startRoute() {
-        route = RouteDriver.of(EXAMPLE.resolve("insurance.yaml"));
+        route = RouteDriver.of(EXAMPLE.resolve("insurance-json.yaml"));
         for (String row : lines(EXAMPLE.resolve("geo-risk.jsonl"))) {
-            route.send("geo.accident-volume", row.replaceAll(".*\"postalCode\":\"(\\d+)\".*", "$1"), row);
+            route.send("geo.accident-volume-json", row.replaceAll(".*\"postalCode\":\"(\\d+)\".*", "$1"), row);
         }
     }
 
@@ -109,14 +109,14 @@ class FuzzTest {
     /** Every input ends in exactly one place: a destination of the router or the dead-letter topic. */
     @Property(tries = 500)
     void everyMutatedEventEndsUpRoutedOrDeadLettered(@ForAll("mutatedEvents") byte[] bytes) {
-        route.sendBytes("customer.address-changed", null, bytes);
-        int routed = route.read("insurance.manual-review.requests").size() + route.read("insurance.policy-update").size();
-        int dead = route.read("insurance.address-changed.dlq").size();
-        route.read("insurance.manual-review.queued");
-        route.read("insurance.manual-review.dlq");
+        route.sendBytes("customer.address-changed-json", null, bytes);
+        int routed = route.read("insurance-json.manual-review.requests").size() + route.read("insurance-json.policy-update").size();
+        int dead = route.read("insurance-json.address-changed.dlq").size();
+        route.read("insurance-json.manual-review.queued");
+        route.read("insurance-json.manual-review.dlq");
         assertThat(routed + dead).isEqualTo(1);
         if (dead == 0) {
-            assertThat(route.read("insurance.address-changed.validated")).isNotNull();
+            assertThat(route.read("insurance-json.address-changed.validated")).isNotNull();
         }
     }
 }

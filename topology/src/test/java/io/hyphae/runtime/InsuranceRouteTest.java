@@ -6,6 +6,9 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,25 +20,40 @@ import static io.hyphae.runtime.RouteDriver.header;
 import static io.hyphae.runtime.RouteDriver.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The shipped insurance example, end to end under the TopologyTestDriver, with its shipped sample data. */
+/** The shipped insurance example, Avro and JSON, end to end under the TopologyTestDriver, with its shipped sample data. */
+@ParameterizedClass
+@ValueSource(strings = {"insurance.yaml", "insurance-json.yaml"})
 class InsuranceRouteTest {
 
     static final Path EXAMPLE = Path.of("../examples/insurance");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @Parameter
+    String routeFile;
+
     private RouteDriver route;
     private List<String> eventLines;
+    private final List<byte[]> sent = new java.util.ArrayList<>();
+    private String app;
+    private String input;
 
     @BeforeEach
     void start() throws IOException {
-        route = RouteDriver.of(EXAMPLE.resolve("insurance.yaml"));
+        route = RouteDriver.of(EXAMPLE.resolve(routeFile));
+        app = route.file.application();
+        input = route.file.route("address-changed").orElseThrow().from();
+        String table = route.file.table("geo-risk").orElseThrow().topic();
         for (String row : Files.readAllLines(EXAMPLE.resolve("geo-risk.jsonl"), StandardCharsets.UTF_8)) {
-            route.send("geo.accident-volume", JSON.readTree(row).get("postalCode").asText(), row);
+            route.sendJson(table, JSON.readTree(row).get("postalCode").asText(), row);
         }
         eventLines = Files.readAllLines(EXAMPLE.resolve("address-changed.jsonl"), StandardCharsets.UTF_8);
         for (String line : eventLines) {
-            route.send("customer.address-changed", "customer-key", line);
+            sent.add(route.sendJson(input, "customer-key", line));
         }
+    }
+
+    private String stage(String route, String stage) {
+        return app + "." + route + "." + stage;
     }
 
     @AfterEach
@@ -45,13 +63,13 @@ class InsuranceRouteTest {
 
     @Test
     void everyStageTopicHoldsThatStagesViewOfTheEvent() throws IOException {
-        assertThat(ids("insurance.address-changed.validated")).containsExactly("ev-0001", "ev-0002", "ev-0003", "ev-0004", "ev-0006");
-        List<JsonNode> enriched = json("insurance.address-changed.enriched");
+        assertThat(ids(stage("address-changed", "validated"))).containsExactly("ev-0001", "ev-0002", "ev-0003", "ev-0004", "ev-0006");
+        List<JsonNode> enriched = json(stage("address-changed", "enriched"));
         assertThat(enriched).extracting(n -> n.get("eventId").asText()).containsExactly("ev-0001", "ev-0002", "ev-0003", "ev-0004");
         assertThat(enriched.get(0).get("geo").get("accidentsPer1000").asDouble()).isEqualTo(24.1);
         assertThat(enriched.get(0).has("riskBand")).as("the enriched view precedes pricing").isFalse();
 
-        List<JsonNode> priced = json("insurance.address-changed.priced");
+        List<JsonNode> priced = json(stage("address-changed", "priced"));
         assertThat(priced).extracting(n -> n.get("riskBand").asText()).containsExactly("HIGH", "LOW", "HIGH", "LOW");
         assertThat(priced.get(0).get("newPremium").asDouble()).isEqualTo(840.0 * 1.25);
         assertThat(priced.get(1).get("newPremium").asDouble()).isEqualTo(720.0);
@@ -59,32 +77,32 @@ class InsuranceRouteTest {
 
     @Test
     void routerSendsOnlyHighRiskToManualReviewAndTheRestToPolicyUpdate() throws IOException {
-        assertThat(ids("insurance.manual-review.queued")).containsExactly("ev-0001", "ev-0003");
-        assertThat(json("insurance.manual-review.queued")).allSatisfy(n -> {
+        assertThat(ids(stage("manual-review", "queued"))).containsExactly("ev-0001", "ev-0003");
+        assertThat(json(stage("manual-review", "queued"))).allSatisfy(n -> {
             assertThat(n.get("riskBand").asText()).isEqualTo("HIGH");
             assertThat(n.get("reviewReason").asText()).startsWith("accident volume ");
         });
-        assertThat(ids("insurance.policy-update")).containsExactly("ev-0002", "ev-0004");
-        List<TestRecord<byte[], byte[]>> routed = route.read("insurance.address-changed.routed");
+        assertThat(ids(app + ".policy-update")).containsExactly("ev-0002", "ev-0004");
+        List<TestRecord<byte[], byte[]>> routed = route.read(stage("address-changed", "routed"));
         assertThat(routed).extracting(r -> header(r, LineageHeaders.DESTINATION))
-                .containsExactly("insurance.manual-review.requests", "insurance.policy-update",
-                        "insurance.manual-review.requests", "insurance.policy-update");
+                .containsExactly(app + ".manual-review.requests", app + ".policy-update",
+                        app + ".manual-review.requests", app + ".policy-update");
     }
 
     @Test
     void badSamplesLandInTheDeadLetterTopicWithTheirOriginalBytesAndReason() {
-        List<TestRecord<byte[], byte[]>> dead = route.read("insurance.address-changed.dlq");
+        List<TestRecord<byte[], byte[]>> dead = route.read(stage("address-changed", "dlq"));
         assertThat(dead).hasSize(4);
-        assertThat(dead).extracting(r -> text(r.value()))
-                .containsExactly(eventLines.get(4), eventLines.get(5), eventLines.get(6), eventLines.get(7));
+        assertThat(dead).extracting(r -> r.value()).containsExactly(sent.get(4), sent.get(5), sent.get(6), sent.get(7));
         assertThat(dead).extracting(r -> header(r, LineageHeaders.ERROR_STAGE))
                 .containsExactly("validated", "enriched", "validated", "ingest");
         assertThat(header(dead.get(0), LineageHeaders.ERROR_REASON)).isEqualTo("validation failed: customerId must not be empty");
         assertThat(header(dead.get(1), LineageHeaders.ERROR_REASON)).contains("no row in table 'geo-risk' for key '9999'");
         assertThat(header(dead.get(2), LineageHeaders.ERROR_REASON)).contains("required field 'newAddress.postalCode' is missing");
-        assertThat(header(dead.get(3), LineageHeaders.ERROR_REASON)).startsWith("cannot decode: invalid JSON");
+        assertThat(header(dead.get(3), LineageHeaders.ERROR_REASON)).startsWith(routeFile.equals("insurance.yaml")
+                ? "cannot decode: not Confluent-framed Avro: magic byte is 123" : "cannot decode: invalid JSON");
         assertThat(dead).allSatisfy(r -> {
-            assertThat(header(r, LineageHeaders.SOURCE_TOPIC)).isEqualTo("customer.address-changed");
+            assertThat(header(r, LineageHeaders.SOURCE_TOPIC)).isEqualTo(input);
             assertThat(text(r.key())).isEqualTo("customer-key");
         });
         assertThat(dead).extracting(r -> header(r, LineageHeaders.SOURCE_OFFSET)).containsExactly("4", "5", "6", "7");
@@ -92,28 +110,28 @@ class InsuranceRouteTest {
 
     @Test
     void stageRecordsCarryLineageHeaders() {
-        List<TestRecord<byte[], byte[]>> enriched = route.read("insurance.address-changed.enriched");
+        List<TestRecord<byte[], byte[]>> enriched = route.read(stage("address-changed", "enriched"));
         TestRecord<byte[], byte[]> first = enriched.get(0);
         assertThat(header(first, LineageHeaders.ROUTE)).isEqualTo("address-changed");
         assertThat(header(first, LineageHeaders.STAGE)).isEqualTo("enriched");
-        assertThat(header(first, LineageHeaders.SOURCE_TOPIC)).isEqualTo("customer.address-changed");
+        assertThat(header(first, LineageHeaders.SOURCE_TOPIC)).isEqualTo(input);
         assertThat(header(first, LineageHeaders.SOURCE_PARTITION)).isEqualTo("0");
         assertThat(header(first, LineageHeaders.SOURCE_OFFSET)).isEqualTo("0");
         assertThat(Long.parseLong(header(first, LineageHeaders.INGEST_TIME))).isPositive();
         assertThat(first.headers().headers(LineageHeaders.STAGE)).hasSize(1);
 
         // Routed on to manual-review, the event keeps where it first entered and names its new route and stage.
-        TestRecord<byte[], byte[]> review = route.read("insurance.manual-review.queued").get(0);
+        TestRecord<byte[], byte[]> review = route.read(stage("manual-review", "queued")).get(0);
         assertThat(header(review, LineageHeaders.ROUTE)).isEqualTo("manual-review");
         assertThat(header(review, LineageHeaders.STAGE)).isEqualTo("queued");
-        assertThat(header(review, LineageHeaders.SOURCE_TOPIC)).isEqualTo("customer.address-changed");
+        assertThat(header(review, LineageHeaders.SOURCE_TOPIC)).isEqualTo(input);
         assertThat(header(review, LineageHeaders.DESTINATION)).isNull();
     }
 
     @Test
     void validateForwardsTheBytesItReceivedUnchanged() {
-        List<TestRecord<byte[], byte[]>> validated = route.read("insurance.address-changed.validated");
-        assertThat(text(validated.get(0).value())).isEqualTo(eventLines.get(0));
+        List<TestRecord<byte[], byte[]>> validated = route.read(stage("address-changed", "validated"));
+        assertThat(validated.get(0).value()).isEqualTo(sent.get(0));
     }
 
     private List<String> ids(String topic) throws IOException {

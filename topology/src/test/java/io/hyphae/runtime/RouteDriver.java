@@ -1,6 +1,14 @@
 package io.hyphae.runtime;
 
+import io.hyphae.format.Formats;
+import io.hyphae.format.avro.AvroFormat;
+import io.hyphae.format.avro.InMemorySchemaRegistry;
+import io.hyphae.route.Format;
+import io.hyphae.route.RouteDefinition;
 import io.hyphae.route.RouteFile;
+import io.hyphae.route.SchemaSource;
+import io.hyphae.route.TableDefinition;
+import org.apache.avro.Schema;
 import io.hyphae.route.loader.RouteFileLoader;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -17,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /** A route file running in a {@link TopologyTestDriver}, with text-level helpers for tests. */
@@ -26,9 +35,14 @@ public final class RouteDriver implements AutoCloseable {
     public final CompiledApplication app;
     public final TopologyTestDriver driver;
 
+    /** The schema registry of Avro routes under test (the real registry server is the subject of the integration tests). */
+    public final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private final Formats formats;
+
     private RouteDriver(RouteFile file) {
         this.file = file;
-        this.app = TopologyCompiler.compile(file);
+        this.formats = new Formats(file.registry(), () -> registry);
+        this.app = TopologyCompiler.compile(file, formats);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, file.application());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -58,13 +72,56 @@ public final class RouteDriver implements AutoCloseable {
         in.pipeInput(key, value);
     }
 
+    /**
+     * Sends a JSON line as the topic's readers expect it: as Avro of the schema of the route or table that reads
+     * the topic when that is Avro (a line that does not fit is sent as it is), else as it is. Returns the bytes sent.
+     */
+    public byte[] sendJson(String topic, String key, String json) {
+        byte[] bytes = bytes(json);
+        Optional<SchemaSource> schema = avroSchemaOf(topic);
+        if (schema.isPresent()) {
+            try {
+                AvroFormat avro = (AvroFormat) formats.of(Format.AVRO, Optional.empty());
+                bytes = avro.encode(topic, new Schema.Parser().parse(schema.get().text()), Formats.json().decode(topic, bytes));
+            } catch (RuntimeException e) {
+                // not JSON, or not of the schema: sent as it is, a dead letter to be
+            }
+        }
+        TestInputTopic<byte[], byte[]> in = driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer());
+        in.pipeInput(bytes(key), bytes);
+        return bytes;
+    }
+
+    private Optional<SchemaSource> avroSchemaOf(String topic) {
+        for (RouteDefinition r : file.routes().values()) {
+            if (r.from().equals(topic) && r.format() == Format.AVRO) {
+                return r.schema();
+            }
+        }
+        for (TableDefinition t : file.tables().values()) {
+            if (t.topic().equals(topic) && t.format() == Format.AVRO) {
+                return t.schema();
+            }
+        }
+        return Optional.empty();
+    }
+
     public List<TestRecord<byte[], byte[]>> read(String topic) {
         TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         return out.readRecordsToList();
     }
 
+    /** Values as text; Avro records as JSON. */
     public List<String> readValues(String topic) {
-        return read(topic).stream().map(r -> text(r.value())).toList();
+        return read(topic).stream().map(r -> json(topic, r.value())).toList();
+    }
+
+    public String json(String topic, byte[] value) {
+        if (file.usesAvro() && AvroFormat.schemaId(value).isPresent()) {
+            AvroFormat avro = (AvroFormat) formats.of(Format.AVRO, Optional.empty());
+            return text(Formats.json().encode(topic, avro.decode(topic, value)));
+        }
+        return text(value);
     }
 
     public static String header(TestRecord<?, ?> record, String name) {

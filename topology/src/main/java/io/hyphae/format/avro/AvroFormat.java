@@ -116,7 +116,11 @@ public final class AvroFormat implements PayloadFormat {
 
     @Override
     public byte[] encode(String topic, Map<String, Object> value) {
-        Schema schema = deriver.schemaOf(value, topic.replaceAll("[^A-Za-z0-9_]", "_"));
+        return encode(topic, deriver.schemaOf(value, topic.replaceAll("[^A-Za-z0-9_]", "_")), value);
+    }
+
+    /** Encodes the value with exactly this schema (registered under the topic's subject). */
+    public byte[] encode(String topic, Schema schema, Map<String, Object> value) {
         String subject = strategy == SubjectStrategy.TOPIC ? topic + "-value" : schema.getFullName();
         int id = ids.computeIfAbsent(new SubjectSchema(subject, schema), k -> idOf(subject, schema));
         Object record = AvroValues.fromCel(value, schema, "value");
