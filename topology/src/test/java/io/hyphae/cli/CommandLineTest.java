@@ -38,7 +38,7 @@ class CommandLineTest {
         String broken = Files.readString(Path.of("../examples/insurance/insurance-json.yaml"))
                 .replace("enrich:\n", "enrch:\n")
                 .replace("\"size(value.customerId) > 0\"", "\"size(value.customerId) >\"")
-                .replace("otherwise: insurance.policy-update", "otherwise: manual-reviw");
+                .replace("otherwise: insurance-json.policy-update", "otherwise: manual-reviw");
         Path file = dir.resolve("broken.yaml");
         Files.writeString(file, broken);
         assertThat(run("validate", file.toString())).isEqualTo(1);
