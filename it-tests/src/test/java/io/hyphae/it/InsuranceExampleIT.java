@@ -8,6 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
+import io.hyphae.format.Formats;
+import io.hyphae.format.avro.AvroFormat;
+import io.hyphae.route.Format;
+import io.hyphae.route.RegistrySettings;
+import java.util.Optional;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,8 +22,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The shipped insurance example on a real broker, through the same `hyphae demo` command the README's
- * first command runs; then every stage topic is read back with read_committed.
+ * The shipped insurance example, on Avro, on a real broker and a real schema registry, through the same
+ * `hyphae demo` command the README's first command runs; then every stage topic is read back with read_committed.
  */
 @ExtendWith(RealKafkaExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -29,14 +34,17 @@ class InsuranceExampleIT {
 
     private Kafka kafka;
     private String demoOutput;
+    private AvroFormat avro;
 
     @BeforeAll
-    void runTheExample(KafkaCluster cluster) {
+    void runTheExample(KafkaCluster cluster, RegistryServer registry) {
         kafka = new Kafka(cluster.bootstrapServers());
+        avro = (AvroFormat) new Formats(RegistrySettings.NONE.withUrl(registry.url())).of(Format.AVRO, Optional.empty());
         StringWriter out = new StringWriter();
         CommandLine cli = HyphaeCommand.commandLine();
         cli.setOut(new PrintWriter(out));
         int code = cli.execute("demo", "../examples/insurance/insurance.yaml", "-b", cluster.bootstrapServers(),
+                "--registry-url", registry.url(),
                 "--load", "geo.accident-volume=../examples/insurance/geo-risk.jsonl:postalCode",
                 "--load", "customer.address-changed=../examples/insurance/address-changed.jsonl:customerId");
         demoOutput = out.toString();
@@ -44,14 +52,15 @@ class InsuranceExampleIT {
     }
 
     private List<String> ids(List<Kafka.Text> records) {
-        return records.stream().map(r -> json(r.value()).get("eventId").asText()).sorted().toList();
+        return records.stream().map(r -> json(r).get("eventId").asText()).sorted().toList();
     }
 
-    private static JsonNode json(String text) {
+    /** The record's Avro value, decoded with the registry, as JSON. */
+    private JsonNode json(Kafka.Text record) {
         try {
-            return JSON.readTree(text);
+            return JSON.readTree(Formats.json().encode(record.topic(), avro.decode(record.topic(), record.bytes())));
         } catch (Exception e) {
-            throw new AssertionError(text, e);
+            throw new AssertionError(String.valueOf(record), e);
         }
     }
 
@@ -72,10 +81,10 @@ class InsuranceExampleIT {
                 .containsExactly("ev-0001", "ev-0002", "ev-0003", "ev-0004", "ev-0006");
         List<Kafka.Text> enriched = kafka.readCommitted("insurance.address-changed.enriched", 4, TIMEOUT);
         assertThat(ids(enriched)).containsExactly("ev-0001", "ev-0002", "ev-0003", "ev-0004");
-        assertThat(enriched).allSatisfy(r -> assertThat(json(r.value()).get("geo").get("accidentsPer1000").isNumber()).isTrue());
+        assertThat(enriched).allSatisfy(r -> assertThat(json(r).get("geo").get("accidentsPer1000").isNumber()).isTrue());
         List<Kafka.Text> priced = kafka.readCommitted("insurance.address-changed.priced", 4, TIMEOUT);
         assertThat(priced).allSatisfy(r -> {
-            JsonNode v = json(r.value());
+            JsonNode v = json(r);
             assertThat(v.get("riskBand").asText()).isEqualTo(v.get("geo").get("accidentsPer1000").asDouble() > 20 ? "HIGH" : "LOW");
         });
         assertThat(ids(kafka.readCommitted("insurance.manual-review.queued", 2, TIMEOUT))).containsExactly("ev-0001", "ev-0003");

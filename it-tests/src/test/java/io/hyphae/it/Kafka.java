@@ -149,14 +149,14 @@ final class Kafka {
     }
 
     /** A record as text. */
-    record Text(String topic, int partition, long offset, String key, String value, Map<String, String> headers) {
+    record Text(String topic, int partition, long offset, String key, String value, Map<String, String> headers, byte[] bytes) {
         static Text of(ConsumerRecord<byte[], byte[]> r) {
             Map<String, String> headers = new java.util.LinkedHashMap<>();
             for (Header h : r.headers()) {
                 headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
             }
             return new Text(r.topic(), r.partition(), r.offset(), r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
-                    r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8), headers);
+                    r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8), headers, r.value());
         }
 
         String header(String name) {
