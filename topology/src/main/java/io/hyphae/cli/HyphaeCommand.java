@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             TapCommand.class,
             DlqCommand.class,
             AclsCommand.class,
+            SchemasCommand.class,
             LocalCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'hyphae help <command>' for a command's options. See README.md for the route file reference."})

@@ -115,6 +115,9 @@ final class ProduceCommand implements Callable<Integer> {
                 if (avro.isPresent()) {
                     try {
                         bytes = avro.get().format.encode(topic, avro.get().schema, json.decode(topic, bytes));
+                    } catch (io.hyphae.format.avro.SchemaRegistryException e) {
+                        // The schema itself was refused (incompatible, say): nothing is sent with it.
+                        throw new IllegalStateException("the schema registry refused " + avroSchema + ": " + e.getMessage(), e);
                     } catch (RuntimeException e) {
                         spec.commandLine().getErr().printf("%s line %d: sent as it is, not as Avro: %s%n",
                                 input == null ? "stdin" : input.toString(), lineNumber, e.getMessage());

@@ -121,7 +121,8 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
             JsonNode answer = send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest", body(schema));
             return Optional.ofNullable(answer.get("is_compatible")).map(JsonNode::asBoolean);
         } catch (SchemaRegistryException e) {
-            if (e.status() == 404 || e.status() == 405 || e.status() == 501) {
+            if (e.status() == 404 || e.status() == 405 || e.status() == 500 || e.status() == 501) {
+                // not offered (some registries answer 500 for unknown paths)
                 return Optional.empty();
             }
             if (e.status() == 409 || e.status() == 422) {
