@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -144,6 +145,67 @@ class PoisonPillIT {
                 assertThat(r.header("hyphae.route")).isEqualTo("orders");
             });
             assertThat(states).as("the application stayed RUNNING").isEmpty();
+            assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        }
+    }
+
+    /** The Avro kinds: bytes that are not a record of a registered schema, on a route that reads Avro. */
+    @Test
+    void badAvroIsDeadLetteredToo(KafkaCluster cluster, RegistryServer registry) throws Exception {
+        String name = Kafka.unique("avro-pills");
+        Kafka kafka = new Kafka(cluster.bootstrapServers());
+        kafka.createTopic(name + ".geo", 1);
+        RouteFile routes = new RouteFileLoader(n -> null).load("avro-pills.yaml", """
+                application: %1$s
+                registry: { url: "%2$s" }
+                routes:
+                  rows:
+                    from: %1$s.geo
+                    format: avro
+                    schema: "%3$s"
+                    stages:
+                      - banded: { transform: { set: { band: "value.accidentsPer1000 > 20.0 ? 'HIGH' : 'LOW'" } } }
+                """.formatted(name, registry.url(), Path.of("../schemas/avro/insurance/GeoRisk.avsc").toAbsolutePath()));
+        io.hyphae.format.avro.AvroFormat avro = (io.hyphae.format.avro.AvroFormat) new io.hyphae.format.Formats(
+                io.hyphae.route.RegistrySettings.NONE.withUrl(registry.url())).of(io.hyphae.route.Format.AVRO, java.util.Optional.empty());
+        org.apache.avro.Schema geo = new org.apache.avro.Schema.Parser().parse(Path.of("../schemas/avro/insurance/GeoRisk.avsc").toFile());
+        org.apache.avro.Schema other = new org.apache.avro.Schema.Parser().parse(
+                "{\"type\":\"record\",\"name\":\"Other\",\"fields\":[{\"name\":\"postalCode\",\"type\":\"long\"}]}");
+        byte[] good = avro.encode(name + ".geo", geo, Map.of("postalCode", "8004", "region", "Zurich", "accidentsPer1000", 24.1));
+        byte[] incompatible = avro.encode(name + ".other", other, Map.of("postalCode", 8004L));
+        Map<String, byte[]> pills = new LinkedHashMap<>();
+        pills.put("truncated Avro", Arrays.copyOf(good, good.length - 4));
+        byte[] magic = good.clone();
+        magic[0] = 7;
+        pills.put("wrong magic byte", magic);
+        byte[] unknown = good.clone();
+        unknown[1] = 0x7f;
+        pills.put("unknown schema id", unknown);
+        pills.put("JSON instead of Avro", "{\"postalCode\": \"8004\"}".getBytes(StandardCharsets.UTF_8));
+        pills.put("header only", Arrays.copyOf(good, 5));
+        pills.put("trailing bytes", Arrays.copyOf(good, good.length + 3));
+        pills.put("writer schema the reader cannot read", incompatible);
+        pills.put("tombstone", null);
+        try (HyphaeApplication app = new HyphaeApplication(routes, cluster.bootstrapServers(), m -> { });
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", cluster.bootstrapServers()),
+                     new ByteArraySerializer(), new ByteArraySerializer())) {
+            app.start();
+            app.awaitRunning(Duration.ofSeconds(60));
+            int i = 0;
+            for (Map.Entry<String, byte[]> pill : pills.entrySet()) {
+                producer.send(new ProducerRecord<>(name + ".geo", ("good-" + i).getBytes(StandardCharsets.UTF_8), good));
+                producer.send(new ProducerRecord<>(name + ".geo", pill.getKey().getBytes(StandardCharsets.UTF_8), pill.getValue()));
+                i++;
+            }
+            producer.flush();
+            List<Kafka.Text> dead = kafka.readCommitted(name + ".rows.dlq", pills.size(), Duration.ofSeconds(60));
+            assertThat(dead).extracting(Kafka.Text::key).containsExactlyInAnyOrderElementsOf(pills.keySet());
+            for (Kafka.Text d : dead) {
+                assertThat(d.bytes()).as(d.key()).isEqualTo(pills.get(d.key()));
+                assertThat(d.header("hyphae.error.stage")).as(d.key()).isEqualTo("ingest");
+                assertThat(d.header("hyphae.error.reason")).as(d.key()).startsWith("cannot decode: ");
+            }
+            assertThat(kafka.readCommitted(name + ".rows.banded", pills.size(), Duration.ofSeconds(60))).hasSize(pills.size());
             assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
         }
     }

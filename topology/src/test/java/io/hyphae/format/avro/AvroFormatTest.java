@@ -176,6 +176,25 @@ class AvroFormatTest {
     }
 
     @Test
+    void recordNameStrategyUsesTheRecordsFullNameAsSubject() throws Exception {
+        AvroFormat byRecord = new AvroFormat(registry, Optional.empty(), SubjectStrategy.RECORD, true);
+        int id = registry.register("in-value", ALL_TYPES);
+        byRecord.encode("any-topic", byRecord.decode("in", framed(id, ALL_TYPES, sample())));
+        assertThat(registry.subjects()).contains("io.hyphae.test.AllTypes").doesNotContain("any-topic-value");
+    }
+
+    @Test
+    void withoutAutoRegisterAnUnregisteredSchemaIsRefused() throws Exception {
+        AvroFormat strict = new AvroFormat(registry, Optional.empty(), SubjectStrategy.TOPIC, false);
+        int id = registry.register("in-value", ALL_TYPES);
+        Map<String, Object> v = strict.decode("in", framed(id, ALL_TYPES, sample()));
+        assertThatThrownBy(() -> strict.encode("new-topic", v)).isInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("not registered under subject new-topic-value and registry.autoRegister is false");
+        registry.register("new-topic-value", ALL_TYPES);
+        assertThat(AvroFormat.schemaId(strict.encode("new-topic", v))).isPresent();
+    }
+
+    @Test
     void valuesThatDoNotFitTheSchemaNameTheField() throws Exception {
         int id = registry.register("in-value", ALL_TYPES);
         Map<String, Object> v = format.decode("in", framed(id, ALL_TYPES, sample()));
