@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the benchmark: Hyphae vs hand-written Kafka Streams vs a raw client loop, on one local broker.
+#   bench/run.sh                          the full run: 1 000 000 events, JSON and Avro, ALOS and EOS (about 30 min)
+#   bench/run.sh --events 100000          a quick run (a few minutes)
+# Other options: --table N --rate EVENTS_PER_S --latency-seconds S --formats json,avro
+#   --guarantees at_least_once,exactly_once_v2 --systems hyphae,streams,raw --latency false --results DIR
+# Results: a table on stdout, bench/results/<date>.md and .png.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+echo "bench: building (tests skipped)..." >&2
+mvn -B -q -Dstyle.color=never -DskipTests -pl bench,registry-server -am package >&2
+exec java -Xmx1g -Dhyphae.registry.lib="$root/registry-server/target/lib" \
+  -cp "bench/target/classes:$(cat bench/target/bench.classpath)" io.hyphae.bench.BenchmarkRunner "$@"
