@@ -70,17 +70,21 @@ public final class BenchmarkRunner {
 
     private final Options options;
     private final Consumer<String> log;
+    private final Path benchTarget;
     private String bootstrap;
     private String registryUrl = "-";
 
-    BenchmarkRunner(Options options, Consumer<String> log) {
+    /** @param benchTarget the bench module's target folder: its classes and bench.classpath start the systems */
+    BenchmarkRunner(Options options, Consumer<String> log, Path benchTarget) {
         this.options = options;
         this.log = log;
+        this.benchTarget = benchTarget;
     }
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
-        List<Measurement> results = new BenchmarkRunner(options, m -> System.out.println(java.time.LocalTime.now().withNano(0) + " " + m)).run();
+        List<Measurement> results = new BenchmarkRunner(options, m -> System.out.println(java.time.LocalTime.now().withNano(0) + " " + m),
+                Path.of("bench/target")).run();
         Report report = new Report(results, options);
         System.out.println();
         System.out.println(report.table());
@@ -89,9 +93,11 @@ public final class BenchmarkRunner {
     }
 
     List<Measurement> run() throws Exception {
-        Files.createDirectories(options.work());
-        LocalKafka kafka = new LocalKafka(options.work().resolve("local"), freePair());
-        LocalSchemaRegistry registry = new LocalSchemaRegistry(options.work().resolve("local"), freePair());
+        // A fresh broker and registry each run: the same data for every system, nothing left from before.
+        Path local = options.work().resolve("local-" + System.currentTimeMillis());
+        Files.createDirectories(local);
+        LocalKafka kafka = new LocalKafka(local, freePair());
+        LocalSchemaRegistry registry = new LocalSchemaRegistry(local, freePair());
         List<Measurement> results = new ArrayList<>();
         try {
             bootstrap = kafka.start(log);
@@ -121,6 +127,7 @@ public final class BenchmarkRunner {
         } finally {
             registry.stop(log);
             kafka.stop(log);
+            deleteRecursively(local);
         }
         return results;
     }
@@ -181,6 +188,7 @@ public final class BenchmarkRunner {
             double cpu = ProcessStats.cpuSeconds(process.pid()) - cpu0;
             long rss = ProcessStats.peakRssMb(process.pid());
             verify(topics);
+            deleteOutputs(topics);
             Measurement m = new Measurement(system, format.id(), guarantee, options.events(), options.events() / seconds,
                     cpu / options.events() * 1_000_000, rss, Double.NaN, Double.NaN, Double.NaN);
             log.accept(String.format("%-8s %-5s %-16s %,10.0f events/s  %6.1f CPU s/M events  peak RSS %d MB",
@@ -206,7 +214,8 @@ public final class BenchmarkRunner {
              KafkaConsumer<byte[], byte[]> consumer = readCommitted()) {
             consumer.subscribe(List.of(topics.review(), topics.policy()));
             int total = options.rate() * options.latencySeconds();
-            long warmUp = System.currentTimeMillis() + 3_000;
+            // The first fifth of the run warms the JIT up and is not counted.
+            long warmUp = System.currentTimeMillis() + options.latencySeconds() * 200L;
             Thread producing = new Thread(() -> {
                 Properties p = new Properties();
                 p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -238,6 +247,7 @@ public final class BenchmarkRunner {
             }
             producing.join();
         }
+        deleteOutputs(topics);
         latencies.sort(Long::compare);
         double[] p = {percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 0.999)};
         log.accept(String.format("%-8s %-5s %-16s latency at %,d events/s: p50 %.0f ms, p99 %.0f ms, p99.9 %.0f ms (%,d samples)",
@@ -247,6 +257,23 @@ public final class BenchmarkRunner {
 
     private static double percentile(List<Long> sorted, double q) {
         return sorted.isEmpty() ? Double.NaN : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+    }
+
+    /** Frees the disk a run's outputs take (a full run writes tens of millions of records). */
+    private void deleteOutputs(Workload.Topics t) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.deleteTopics(List.of(t.stage("validated"), t.stage("enriched"), t.stage("priced"), t.stage("routed"), t.review(),
+                    t.policy(), t.deadLetters())).all().get();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     private void createOutputs(Workload.Topics t) throws Exception {
@@ -262,9 +289,15 @@ public final class BenchmarkRunner {
     private SystemProcess launch(String system, Format format, String guarantee, Workload.Topics t) throws Exception {
         Path dir = Files.createDirectories(options.work().resolve(t.prefix()));
         Path ready = dir.resolve("ready");
-        String classpath = Files.readString(Path.of("bench/target/bench.classpath")).trim() + java.io.File.pathSeparator + "bench/target/classes";
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", classpath));
+        String classpath = Files.readString(benchTarget.resolve("bench.classpath")).trim() + java.io.File.pathSeparator
+                + benchTarget.resolve("classes").toAbsolutePath();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        String extra = System.getenv("BENCH_JVM_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            // e.g. a JFR recording of the system under test, for profiling
+            command.addAll(List.of(extra.replace("{system}", system).trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", classpath));
         List<String> systemArgs = List.of(bootstrap, t.prefix(), t.input(), t.table(), format.id(), registryUrl, guarantee, ready.toString());
         switch (system) {
             case "hyphae" -> {

@@ -16,6 +16,7 @@ import io.hyphae.route.loader.Problems;
 import io.hyphae.route.loader.RouteFileLoader;
 import io.hyphae.route.loader.Suggestions;
 import io.hyphae.runtime.internals.EventSerializer;
+import io.hyphae.runtime.internals.HashTableStore;
 import io.hyphae.runtime.internals.IngestProcessor;
 import io.hyphae.runtime.internals.JoinKeyPartitioner;
 import io.hyphae.runtime.internals.RekeyProcessor;
@@ -350,7 +351,7 @@ public final class TopologyCompiler {
         public String join(TableDefinition table, CompiledExpression key) {
             String store = "hyphae.table." + table.name();
             StoreBuilder<KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>> builder =
-                    Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled();
+                    Stores.keyValueStoreBuilder(HashTableStore.supplier(store), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled();
             if (storesAdded.add(store)) {
                 String source = "table." + table.name() + ".source";
                 String updater = "table." + table.name() + ".update";

@@ -92,8 +92,17 @@ public final class TransformBuilder implements StageBuilder<TransformDefinition>
             for (List<String> path : remove) {
                 value = Values.without(value, path);
             }
+            if (value == event.value()) {
+                // One copy for all top-level fields set, instead of one per field.
+                value = Values.copyOf(value);
+            }
             for (int i = 0; i < results.length; i++) {
-                value = Values.with(value, setPaths.get(i), results[i]);
+                List<String> path = setPaths.get(i);
+                if (path.size() == 1) {
+                    value.put(path.get(0), results[i]);
+                } else {
+                    value = Values.with(value, path, results[i]);
+                }
             }
             event.value(value);
             return Outcome.CONTINUE;
