@@ -1,6 +1,5 @@
 package io.hyphae.it;
 
-import io.hyphae.cli.HyphaeCommand;
 import io.hyphae.route.RouteFile;
 import io.hyphae.route.loader.RouteFileLoader;
 import io.hyphae.runtime.HyphaeApplication;
@@ -9,10 +8,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,16 +34,6 @@ class CommandLineIT {
                 """.formatted(name);
     }
 
-    private static String[] run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = HyphaeCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
-    }
-
     @Test
     void produceThenTapAStageOfARunningApplication(KafkaCluster cluster, @TempDir Path dir) throws Exception {
         String name = Kafka.unique("cli");
@@ -59,23 +45,23 @@ class CommandLineIT {
         try (HyphaeApplication app = new HyphaeApplication(routes, cluster.bootstrapServers(), m -> { })) {
             app.start();
             app.awaitRunning(Duration.ofSeconds(60));
-            String[] produced = run("produce", "-t", name + ".in", "-i", input.toString(), "-k", "id", "-H", "origin=test",
+            Cli produced = Cli.run("produce", "-t", name + ".in", "-i", input.toString(), "-k", "id", "-H", "origin=test",
                     "-b", cluster.bootstrapServers());
-            assertThat(produced[0]).as(produced[2]).isEqualTo("0");
-            assertThat(produced[1]).contains("sent 3 records to " + name + ".in");
+            assertThat(produced.code()).as(produced.err()).isZero();
+            assertThat(produced.out()).contains("sent 3 records to " + name + ".in");
 
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                String[] tapped = run("tap", "-f", file.toString(), "events", "kept", "-b", cluster.bootstrapServers(),
+                Cli tapped = Cli.run("tap", "-f", file.toString(), "events", "kept", "-b", cluster.bootstrapServers(),
                         "--headers", "--idle-timeout", "1000");
-                assertThat(tapped[0]).isEqualTo("0");
-                assertThat(tapped[1]).contains("\ta\t{\"id\": \"a\", \"keep\": true}").contains("\tc\t{\"id\": \"c\", \"keep\": true}")
+                assertThat(tapped.code()).isZero();
+                assertThat(tapped.out()).contains("\ta\t{\"id\": \"a\", \"keep\": true}").contains("\tc\t{\"id\": \"c\", \"keep\": true}")
                         .doesNotContain("\"b\"").contains("origin=test").contains("hyphae.stage=kept");
-                assertThat(tapped[2]).contains("2 records from " + name + ".events.kept");
+                assertThat(tapped.err()).contains("2 records from " + name + ".events.kept");
             });
         }
-        String[] unknown = run("tap", "-f", file.toString(), "events", "nope", "-b", cluster.bootstrapServers());
-        assertThat(unknown[0]).isEqualTo("1");
-        assertThat(unknown[2]).contains("route 'events' has no stage 'nope'; stages: kept, dlq, input");
+        Cli unknown = Cli.run("tap", "-f", file.toString(), "events", "nope", "-b", cluster.bootstrapServers());
+        assertThat(unknown.code()).isEqualTo(1);
+        assertThat(unknown.err()).contains("route 'events' has no stage 'nope'; stages: kept, dlq, input");
     }
 
     @Test

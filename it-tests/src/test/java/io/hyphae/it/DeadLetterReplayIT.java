@@ -1,6 +1,5 @@
 package io.hyphae.it;
 
-import io.hyphae.cli.HyphaeCommand;
 import io.hyphae.route.RouteFile;
 import io.hyphae.route.loader.RouteFileLoader;
 import io.hyphae.runtime.HyphaeApplication;
@@ -10,10 +9,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,16 +22,6 @@ import static org.awaitility.Awaitility.await;
 /** Dead letters inspected, then replayed after the fix (a missing table row): exactly once, however often replay runs. */
 @ExtendWith(RealKafkaExtension.class)
 class DeadLetterReplayIT {
-
-    private static String[] cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = HyphaeCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
-    }
 
     @Test
     void inspectThenReplayAfterTheFix(KafkaCluster cluster, @TempDir Path dir) throws Exception {
@@ -62,9 +48,9 @@ class DeadLetterReplayIT {
             kafka.send(name + ".orders", "o3", "{\"sku\": \"B\", \"qty\": 2}");
             assertThat(kafka.readCommitted(name + ".orders.dlq", 2, Duration.ofSeconds(60))).hasSize(2);
 
-            String[] inspected = cli("dlq", "inspect", "-f", file.toString(), "orders", "-b", cluster.bootstrapServers());
-            assertThat(inspected[0]).as(inspected[2]).isEqualTo("0");
-            assertThat(inspected[1]).contains("key=o2 stage=priced source=" + name + ".orders-")
+            Cli inspected = Cli.run("dlq", "inspect", "-f", file.toString(), "orders", "-b", cluster.bootstrapServers());
+            assertThat(inspected.code()).as(inspected.err()).isZero();
+            assertThat(inspected.out()).contains("key=o2 stage=priced source=" + name + ".orders-")
                     .contains("reason: enrich miss: no row in table 'products' for key 'B'")
                     .contains("value:  {\"sku\": \"B\", \"qty\": 2}").contains("2 dead letters in " + name + ".orders.dlq");
 
@@ -72,11 +58,11 @@ class DeadLetterReplayIT {
             kafka.send(name + ".products", "B", "{\"price\": 2}");
             await().atMost(Duration.ofSeconds(30)).until(() -> app.streams().store(StoreQueryParameters.fromNameAndType(
                     "hyphae.table.products", QueryableStoreTypes.<Bytes, byte[]>keyValueStore())).get(Bytes.wrap("B".getBytes(StandardCharsets.UTF_8))) != null);
-            String[] first = cli("dlq", "replay", "-f", file.toString(), "orders", "-b", cluster.bootstrapServers());
-            assertThat(first[0]).as(first[2]).isEqualTo("0");
-            assertThat(first[1]).contains("replayed 2 dead letters from " + name + ".orders.dlq into " + name + ".orders");
-            String[] second = cli("dlq", "replay", "-f", file.toString(), "orders", "-b", cluster.bootstrapServers());
-            assertThat(second[1]).contains("replayed 0 dead letters");
+            Cli first = Cli.run("dlq", "replay", "-f", file.toString(), "orders", "-b", cluster.bootstrapServers());
+            assertThat(first.code()).as(first.err()).isZero();
+            assertThat(first.out()).contains("replayed 2 dead letters from " + name + ".orders.dlq into " + name + ".orders");
+            Cli second = Cli.run("dlq", "replay", "-f", file.toString(), "orders", "-b", cluster.bootstrapServers());
+            assertThat(second.out()).contains("replayed 0 dead letters");
 
             List<Kafka.Text> priced = kafka.readCommitted(name + ".orders.priced", 3, Duration.ofSeconds(60));
             assertThat(priced).extracting(Kafka.Text::key).containsExactlyInAnyOrder("o1", "o2", "o3");

@@ -2,7 +2,6 @@ package io.hyphae.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hyphae.cli.HyphaeCommand;
 import io.hyphae.format.Formats;
 import io.hyphae.format.avro.AvroFormat;
 import io.hyphae.route.Format;
@@ -13,10 +12,7 @@ import io.hyphae.runtime.HyphaeApplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,16 +31,6 @@ class SchemaEvolutionIT {
 
     private static final Path SCHEMAS = Path.of("../schemas/avro").toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static String[] cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = HyphaeCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
-    }
 
     private static String event(String id, String channel) {
         return "{\"eventId\": \"" + id + "\", \"customerId\": \"C-1\", \"policyId\": \"P-1\", \"changedAt\": \"2026-11-02T08:00:00Z\","
@@ -81,17 +67,17 @@ class SchemaEvolutionIT {
         try (HyphaeApplication app = new HyphaeApplication(routes, cluster.bootstrapServers(), m -> { })) {
             app.start();
             app.awaitRunning(Duration.ofSeconds(60));
-            String[] first = cli("produce", "-t", name + ".changes", "-i", v1Events.toString(), "-k", "eventId", "--avro-schema", v1.toString(),
+            Cli first = Cli.run("produce", "-t", name + ".changes", "-i", v1Events.toString(), "-k", "eventId", "--avro-schema", v1.toString(),
                     "-b", cluster.bootstrapServers(), "--registry-url", registry.url());
-            assertThat(first[0]).as(first[2]).isEqualTo("0");
-            String[] second = cli("produce", "-t", name + ".changes", "-i", v2Events.toString(), "-k", "eventId", "--avro-schema", v2.toString(),
+            assertThat(first.code()).as(first.err()).isZero();
+            Cli second = Cli.run("produce", "-t", name + ".changes", "-i", v2Events.toString(), "-k", "eventId", "--avro-schema", v2.toString(),
                     "-b", cluster.bootstrapServers(), "--registry-url", registry.url());
-            assertThat(second[0]).as(second[2]).isEqualTo("0");
+            assertThat(second.code()).as(second.err()).isZero();
 
-            String[] refused = cli("produce", "-t", name + ".changes", "-i", v1Events.toString(), "--avro-schema", v3.toString(),
+            Cli refused = Cli.run("produce", "-t", name + ".changes", "-i", v1Events.toString(), "--avro-schema", v3.toString(),
                     "-b", cluster.bootstrapServers(), "--registry-url", registry.url());
-            assertThat(refused[0]).isEqualTo("1");
-            assertThat(refused[2]).contains("the schema registry refused " + v3).containsIgnoringCase("incompatible");
+            assertThat(refused.code()).isEqualTo(1);
+            assertThat(refused.err()).contains("the schema registry refused " + v3).containsIgnoringCase("incompatible");
 
             for (String stage : List.of("checked", "stamped")) {
                 List<Kafka.Text> out = kafka.readCommitted(name + ".changes." + stage, 4, Duration.ofSeconds(60));
@@ -115,13 +101,13 @@ class SchemaEvolutionIT {
                 routes:
                   changes: { from: %1$s.changes, format: avro, schema: "%3$s", stages: [ { s: { filter: { when: "true" } } } ] }
                 """.formatted(name, registry.url(), v1));
-        String[] ok = cli("schemas", "check", checked.toString());
-        assertThat(ok[0]).as(ok[1] + ok[2]).isEqualTo("0");
-        assertThat(ok[1]).contains(name + ".changes-value").contains("OK");
+        Cli ok = Cli.run("schemas", "check", checked.toString());
+        assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).contains(name + ".changes-value").contains("OK");
         Files.writeString(checked, Files.readString(checked).replace(v1.toString(), v3.toString()));
-        String[] bad = cli("schemas", "check", checked.toString());
-        assertThat(bad[0]).isEqualTo("1");
-        assertThat(bad[1]).contains("INCOMPATIBLE").contains("can not read the latest version");
+        Cli bad = Cli.run("schemas", "check", checked.toString());
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.out()).contains("INCOMPATIBLE").contains("can not read the latest version");
     }
 
     private static JsonNode json(AvroFormat avro, Kafka.Text record) {

@@ -6,9 +6,6 @@ import org.apache.kafka.common.Uuid;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -17,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -101,7 +97,7 @@ public final class LocalKafka {
     }
 
     public Status status() throws IOException {
-        Optional<ProcessHandle> broker = runningBroker();
+        Optional<ProcessHandle> broker = LocalProcesses.running(pidFile());
         return new Status(broker.isPresent(), broker.map(ProcessHandle::pid), bootstrapServers(), dataDir(), logFile());
     }
 
@@ -110,22 +106,23 @@ public final class LocalKafka {
         Files.createDirectories(kafkaDir());
         try (FileChannel channel = FileChannel.open(kafkaDir().resolve(".lock"), java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
-            Optional<ProcessHandle> running = runningBroker();
+            Optional<ProcessHandle> running = LocalProcesses.running(pidFile());
             if (running.isPresent()) {
                 progress.accept("local Kafka broker already running at " + bootstrapServers() + " (pid " + running.get().pid() + ")");
                 awaitReady(running.get(), progress);
                 return bootstrapServers();
             }
             Files.deleteIfExists(pidFile());
-            checkPortFree(port);
-            checkPortFree(port + 1);
+            String hint = " (hyphae local start --port N, and KAFKA_BOOTSTRAP=127.0.0.1:N for the route)";
+            LocalProcesses.checkPortFree(port, "broker", hint);
+            LocalProcesses.checkPortFree(port + 1, "broker", hint);
             writeConfig();
             Files.writeString(kafkaDir().resolve("port"), Integer.toString(port), StandardCharsets.UTF_8);
             formatIfNew(progress);
             progress.accept("starting local Kafka broker at " + bootstrapServers() + " (data: " + dataDir() + ", log: " + logFile() + ")");
             long started = System.nanoTime();
             Process process = launch(List.of(MAIN_CLASS, configFile().toString()), logFile());
-            Files.writeString(pidFile(), pidLine(process.toHandle()), StandardCharsets.UTF_8);
+            LocalProcesses.writePid(pidFile(), process.toHandle());
             awaitReady(process.toHandle(), progress);
             progress.accept(String.format("local Kafka broker ready in %.1f s (pid %d)", (System.nanoTime() - started) / 1e9, process.pid()));
             return bootstrapServers();
@@ -137,48 +134,17 @@ public final class LocalKafka {
         Files.createDirectories(kafkaDir());
         try (FileChannel channel = FileChannel.open(kafkaDir().resolve(".lock"), java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
-            Optional<ProcessHandle> running = runningBroker();
+            Optional<ProcessHandle> running = LocalProcesses.running(pidFile());
             if (running.isEmpty()) {
                 Files.deleteIfExists(pidFile());
                 return false;
             }
             ProcessHandle broker = running.get();
             progress.accept("stopping local Kafka broker (pid " + broker.pid() + ")");
-            broker.destroy();
-            try {
-                broker.onExit().get(30, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                broker.destroyForcibly();
-                broker.onExit().join();
-            }
+            LocalProcesses.stop(broker, Duration.ofSeconds(30));
             Files.deleteIfExists(pidFile());
             return true;
         }
-    }
-
-    /**
-     * The broker process named by the PID file, if it is alive and is the very process we started: the file
-     * also records its start time, so a PID reused by another program reads as stale.
-     */
-    Optional<ProcessHandle> runningBroker() throws IOException {
-        if (!Files.exists(pidFile())) {
-            return Optional.empty();
-        }
-        String[] parts = Files.readString(pidFile(), StandardCharsets.UTF_8).trim().split("\\s+");
-        long pid;
-        long started;
-        try {
-            pid = Long.parseLong(parts[0]);
-            started = parts.length > 1 ? Long.parseLong(parts[1]) : -1;
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(p -> started < 0 || p.info().startInstant().map(i -> i.toEpochMilli() == started).orElse(false));
-    }
-
-    private static String pidLine(ProcessHandle process) {
-        return process.pid() + " " + process.info().startInstant().map(i -> Long.toString(i.toEpochMilli())).orElse("-1");
     }
 
     private void writeConfig() throws IOException {
@@ -215,25 +181,17 @@ public final class LocalKafka {
         if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
             format.destroyForcibly();
             throw new IOException("formatting the broker's storage failed; see " + kafkaDir().resolve("format.log") + ":\n"
-                    + tail(kafkaDir().resolve("format.log"), 15));
+                    + LocalProcesses.tail(kafkaDir().resolve("format.log"), 15));
         }
     }
 
     private Process launch(List<String> mainAndArgs, Path log) throws IOException {
-        List<String> command = new ArrayList<>();
-        // A session of its own: Ctrl-C on `hyphae run` must not take the broker down with it.
-        if (Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"))) {
-            command.add("setsid");
-        }
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = LocalProcesses.detachedJava();
         command.addAll(List.of("-Xms128m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-Dorg.slf4j.simpleLogger.logFile=System.out", "-cp", brokerClasspath()));
         command.addAll(mainAndArgs);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        return builder.start();
+        return LocalProcesses.start(command, log);
     }
 
     /** The jars beside hyphae.jar (lib/), or this JVM's class path when running from classes (tests, IDE). */
@@ -261,7 +219,7 @@ public final class LocalKafka {
         try (Admin admin = Admin.create(props)) {
             while (System.nanoTime() < deadline) {
                 if (!broker.isAlive()) {
-                    throw new IOException("the local Kafka broker exited during start-up; last lines of " + logFile() + ":\n" + tail(logFile(), 25));
+                    throw new IOException("the local Kafka broker exited during start-up; last lines of " + logFile() + ":\n" + LocalProcesses.tail(logFile(), 25));
                 }
                 try {
                     admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
@@ -274,26 +232,4 @@ public final class LocalKafka {
         throw new IOException("the local Kafka broker did not become ready within " + READY_TIMEOUT.toSeconds() + " s; see " + logFile());
     }
 
-    private static void checkPortFree(int port) throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", port));
-        } catch (IOException e) {
-            throw new IOException("port " + port + " on 127.0.0.1 is taken by another program; stop it, or start the local broker on"
-                    + " another port (hyphae local start --port N, and KAFKA_BOOTSTRAP=127.0.0.1:N for the route)", e);
-        }
-    }
-
-    static String tail(Path file, int lines) {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-            long start = Math.max(0, f.length() - 16_384);
-            f.seek(start);
-            byte[] buf = new byte[(int) (f.length() - start)];
-            f.readFully(buf);
-            String[] all = new String(buf, StandardCharsets.UTF_8).split("\n");
-            return String.join("\n", java.util.Arrays.copyOfRange(all, Math.max(0, all.length - lines), all.length));
-        } catch (IOException e) {
-            return "(cannot read " + file + ": " + e.getMessage() + ")";
-        }
-    }
 }

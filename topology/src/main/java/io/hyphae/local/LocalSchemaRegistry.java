@@ -2,8 +2,6 @@ package io.hyphae.local;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -21,9 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -105,7 +100,7 @@ public final class LocalSchemaRegistry {
     }
 
     public Status status() throws IOException {
-        Optional<ProcessHandle> registry = runningRegistry();
+        Optional<ProcessHandle> registry = LocalProcesses.running(pidFile());
         return new Status(registry.isPresent(), registry.map(ProcessHandle::pid), url(), logFile());
     }
 
@@ -114,7 +109,7 @@ public final class LocalSchemaRegistry {
         Files.createDirectories(registryDir());
         try (FileChannel channel = FileChannel.open(registryDir().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = channel.lock()) {
-            Optional<ProcessHandle> running = runningRegistry();
+            Optional<ProcessHandle> running = LocalProcesses.running(pidFile());
             if (running.isPresent()) {
                 progress.accept("local schema registry already running at " + url() + " (pid " + running.get().pid() + ")");
                 awaitReady(running.get());
@@ -122,14 +117,14 @@ public final class LocalSchemaRegistry {
             }
             Files.deleteIfExists(pidFile());
             String classpath = registryClasspath();
-            checkPortFree(port);
-            checkPortFree(port + 1);
+            LocalProcesses.checkPortFree(port, "schema registry", " (hyphae local start --registry-port N)");
+            LocalProcesses.checkPortFree(port + 1, "schema registry", " (hyphae local start --registry-port N)");
             writeConfig();
             Files.writeString(registryDir().resolve("port"), Integer.toString(port), StandardCharsets.UTF_8);
             progress.accept("starting local schema registry at " + url() + " (log: " + logFile() + ")");
             long started = System.nanoTime();
             Process process = launch(classpath);
-            Files.writeString(pidFile(), pidLine(process.toHandle()), StandardCharsets.UTF_8);
+            LocalProcesses.writePid(pidFile(), process.toHandle());
             awaitReady(process.toHandle());
             progress.accept(String.format("local schema registry ready in %.1f s (pid %d)", (System.nanoTime() - started) / 1e9, process.pid()));
             replayJournal(progress);
@@ -142,7 +137,7 @@ public final class LocalSchemaRegistry {
         Files.createDirectories(registryDir());
         try (FileChannel channel = FileChannel.open(registryDir().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = channel.lock()) {
-            Optional<ProcessHandle> running = runningRegistry();
+            Optional<ProcessHandle> running = LocalProcesses.running(pidFile());
             if (running.isEmpty()) {
                 Files.deleteIfExists(pidFile());
                 return false;
@@ -150,13 +145,7 @@ public final class LocalSchemaRegistry {
             ProcessHandle registry = running.get();
             saveJournal(progress);
             progress.accept("stopping local schema registry (pid " + registry.pid() + ")");
-            registry.destroy();
-            try {
-                registry.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                registry.destroyForcibly();
-                registry.onExit().join();
-            }
+            LocalProcesses.stop(registry, STOP_TIMEOUT);
             Files.deleteIfExists(pidFile());
             return true;
         }
@@ -232,28 +221,6 @@ public final class LocalSchemaRegistry {
         if (!moved.isEmpty()) {
             progress.accept("WARNING: schema ids changed on restore, older records with these ids cannot be read: " + moved);
         }
-    }
-
-    /** The process named by the PID file, if alive and the very process we started (its start time matches). */
-    Optional<ProcessHandle> runningRegistry() throws IOException {
-        if (!Files.exists(pidFile())) {
-            return Optional.empty();
-        }
-        String[] parts = Files.readString(pidFile(), StandardCharsets.UTF_8).trim().split("\\s+");
-        long pid;
-        long started;
-        try {
-            pid = Long.parseLong(parts[0]);
-            started = parts.length > 1 ? Long.parseLong(parts[1]) : -1;
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(p -> started < 0 || p.info().startInstant().map(i -> i.toEpochMilli() == started).orElse(false));
-    }
-
-    private static String pidLine(ProcessHandle process) {
-        return process.pid() + " " + process.info().startInstant().map(i -> Long.toString(i.toEpochMilli())).orElse("-1");
     }
 
     /**
@@ -367,18 +334,10 @@ public final class LocalSchemaRegistry {
     }
 
     private Process launch(String classpath) throws IOException {
-        List<String> command = new ArrayList<>();
-        // A session of its own: Ctrl-C on the command that started it must not take the registry down with it.
-        if (Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"))) {
-            command.add("setsid");
-        }
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = LocalProcesses.detachedJava();
         command.addAll(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
                 "-cp", classpath, MAIN_CLASS, "server", configFile().toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
-        builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        return builder.start();
+        return LocalProcesses.start(command, logFile());
     }
 
     private void awaitReady(ProcessHandle registry) throws InterruptedException, IOException {
@@ -388,7 +347,7 @@ public final class LocalSchemaRegistry {
         while (System.nanoTime() < deadline) {
             if (!registry.isAlive()) {
                 throw new IOException("the local schema registry exited during start-up; last lines of " + logFile() + ":\n"
-                        + LocalKafka.tail(logFile(), 25));
+                        + LocalProcesses.tail(logFile(), 25));
             }
             try {
                 if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -400,16 +359,7 @@ public final class LocalSchemaRegistry {
             Thread.sleep(200);
         }
         throw new IOException("the local schema registry did not become ready within " + READY_TIMEOUT.toSeconds() + " s; see "
-                + logFile() + ":\n" + LocalKafka.tail(logFile(), 25));
+                + logFile() + ":\n" + LocalProcesses.tail(logFile(), 25));
     }
 
-    private static void checkPortFree(int port) throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", port));
-        } catch (IOException e) {
-            throw new IOException("port " + port + " on 127.0.0.1 is taken by another program; stop it, or start the local schema"
-                    + " registry on another port", e);
-        }
-    }
 }
