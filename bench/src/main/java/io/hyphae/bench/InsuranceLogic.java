@@ -2,7 +2,6 @@ package io.hyphae.bench;
 
 import io.hyphae.format.Values;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The job's logic as a developer writes it by hand (plain Java over the decoded maps), for the non-Hyphae systems. */
@@ -43,9 +42,5 @@ final class InsuranceLogic {
 
     static boolean high(Map<String, Object> priced) {
         return "HIGH".equals(priced.get("riskBand"));
-    }
-
-    static Map<String, Object> copy(Map<String, Object> m) {
-        return new LinkedHashMap<>(m);
     }
 }

@@ -30,9 +30,4 @@ public interface StageBuilder<D extends StageDefinition> {
      * unknown tables) are reported through the context.
      */
     Supplier<StageLogic> build(D definition, BuildContext context);
-
-    /** Whether the stage may change the value (otherwise it forwards the bytes it received). */
-    default boolean changesValue() {
-        return false;
-    }
 }

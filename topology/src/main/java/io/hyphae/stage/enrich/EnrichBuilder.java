@@ -41,11 +41,6 @@ public final class EnrichBuilder implements StageBuilder<EnrichDefinition> {
     }
 
     @Override
-    public boolean changesValue() {
-        return true;
-    }
-
-    @Override
     public Optional<EnrichDefinition> define(String stageName, Location location, YamlNode body) {
         return body.mapping(FIELDS).flatMap(m -> {
             Optional<YamlNode> table = m.require("table");

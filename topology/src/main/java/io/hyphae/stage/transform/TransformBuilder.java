@@ -35,11 +35,6 @@ public final class TransformBuilder implements StageBuilder<TransformDefinition>
     }
 
     @Override
-    public boolean changesValue() {
-        return true;
-    }
-
-    @Override
     public Optional<TransformDefinition> define(String stageName, Location location, YamlNode body) {
         return body.mapping(FIELDS).map(m -> {
             Map<String, Expression> set = new LinkedHashMap<>();
