@@ -58,6 +58,13 @@ class ComposeStackIT {
         assertThat(dockerfile).contains("FROM maven:3.9-eclipse-temurin-17 AS build").contains("FROM eclipse-temurin:17-jre")
                 .contains("USER hyphae");
         assertThat(compose.at("/services/connect/volumes/0").asText()).startsWith("./deploy/connect-distributed.properties:");
+        // The build stage sees every module the parent pom lists, or Maven refuses to start.
+        String parent = Files.readString(Path.of("../pom.xml"));
+        java.util.regex.Matcher module = java.util.regex.Pattern.compile("<module>([^<]+)</module>").matcher(parent);
+        while (module.find()) {
+            String name = module.group(1);
+            assertThat(dockerfile).as("module " + name).containsPattern("COPY " + name + "(/pom\\.xml)? " + name);
+        }
         assertThat(Path.of("../deploy/connect-distributed.properties")).exists();
     }
 }
