@@ -1,6 +1,8 @@
 # The Hyphae application image: builds the command line with Maven, then runs it on a JRE.
 #   docker build -t hyphae .
-#   docker run --rm -e KAFKA_BOOTSTRAP=broker:9092 -v "$PWD/examples/insurance:/routes:ro" hyphae run /routes/insurance.yaml
+#   docker run --rm -e KAFKA_BOOTSTRAP=broker:9092 -e SCHEMA_REGISTRY_URL=http://registry:8081 \
+#     -v "$PWD/examples/insurance:/hyphae/examples/insurance:ro" -v "$PWD/schemas:/hyphae/schemas:ro" \
+#     hyphae run /hyphae/examples/insurance/insurance.yaml
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./

@@ -48,9 +48,15 @@ class ComposeStackIT {
         assertThat(app.at("/build").asText()).isEqualTo(".");
         assertThat(app.at("/depends_on/kafka/condition").asText()).isEqualTo("service_healthy");
         assertThat(app.at("/environment/KAFKA_BOOTSTRAP").asText()).isEqualTo("kafka:9092");
-        assertThat(app.at("/volumes/0").asText()).isEqualTo("./examples/insurance:/routes:ro");
+        assertThat(app.at("/volumes/0").asText()).isEqualTo("./examples/insurance:/hyphae/examples/insurance:ro");
+        assertThat(app.at("/volumes/1").asText()).isEqualTo("./schemas:/hyphae/schemas:ro");
+        // The route file's relative schema paths resolve inside the container as they do in the repository.
+        assertThat(Path.of("/hyphae/examples/insurance").resolve("../../schemas/avro/insurance/GeoRisk.avsc").normalize())
+                .isEqualTo(Path.of("/hyphae/schemas/avro/insurance/GeoRisk.avsc"));
+        assertThat(Files.readString(Path.of("../examples/insurance/insurance.yaml"))).contains("schema: ../../schemas/avro/insurance/GeoRisk.avsc");
+        assertThat(app.at("/environment/SCHEMA_REGISTRY_URL").asText()).isEqualTo("http://schema-registry:8081");
         List<String> command = new YAMLMapper().convertValue(app.get("command"), new com.fasterxml.jackson.core.type.TypeReference<>() { });
-        assertThat(command).containsSequence("run", "/routes/insurance.yaml");
+        assertThat(command).containsSequence("run", "/hyphae/examples/insurance/insurance.yaml");
         assertThat(Path.of("../examples/insurance/insurance.yaml")).exists();
         // The example reads its bootstrap servers from KAFKA_BOOTSTRAP, which the compose file sets.
         assertThat(Files.readString(Path.of("../examples/insurance/insurance.yaml"))).contains("${KAFKA_BOOTSTRAP:}");
