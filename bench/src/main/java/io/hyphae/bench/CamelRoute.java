@@ -12,23 +12,17 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.support.DefaultMessage;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Function;
 
 /**
@@ -87,7 +81,7 @@ public final class CamelRoute extends RouteBuilder {
             System.exit(UNSUPPORTED_GUARANTEE);
         }
         PayloadFormat format = args.payloadFormat();
-        Map<String, Map<String, Object>> table = loadTable(args, format);
+        Map<String, Map<String, Object>> table = RawClientLoop.loadTable(args, format);
 
         Main main = new Main();
         main.configure().addRoutesBuilder(new CamelRoute(args, format, table));
@@ -224,26 +218,5 @@ public final class CamelRoute extends RouteBuilder {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> asMap(Map<?, ?> m) {
         return (Map<String, Object>) m;
-    }
-
-    /** The table as a HashMap, read from the beginning of its topic (as {@link RawClientLoop} does). */
-    private static Map<String, Map<String, Object>> loadTable(Systems.Args args, PayloadFormat format) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, args.bootstrap());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        Map<String, Map<String, Object>> table = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            String topic = args.topics().table();
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    table.put(new String(r.key(), StandardCharsets.UTF_8), format.decode(topic, r.value()));
-                }
-            }
-        }
-        return table;
     }
 }

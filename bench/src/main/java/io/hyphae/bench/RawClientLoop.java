@@ -106,7 +106,8 @@ public final class RawClientLoop {
         producer.send(new ProducerRecord<>(InsuranceLogic.high(priced) ? t.review() : t.policy(), null, r.timestamp(), r.key(), bytes));
     }
 
-    private static Map<String, Map<String, Object>> loadTable(Systems.Args args, PayloadFormat format) {
+    /** The table as a HashMap, read from the beginning of its topic. */
+    static Map<String, Map<String, Object>> loadTable(Systems.Args args, PayloadFormat format) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, args.bootstrap());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
