@@ -116,7 +116,7 @@ class PoisonPillIT {
                 }
                 // Lineage headers that are garbage are not the event's fault: it is processed, its lineage replaced.
                 ProducerRecord<byte[], byte[]> odd = valid(name, "v" + valid++);
-                odd.headers().add("hyphae.route", new byte[] {(byte) 0xff}).add("hyphae.stage", new byte[0]);
+                odd.headers().add("hyphae.destination", new byte[] {(byte) 0xff}).add("hyphae.stage", new byte[0]);
                 producer.send(odd);
                 producer.send(valid(name, "v" + valid++));
                 producer.flush();
@@ -130,7 +130,7 @@ class PoisonPillIT {
                 Pill pill = pills.get(i);
                 Kafka.Text record = byKey.get("pill-" + i);
                 assertThat(record).as(pill.kind()).isNotNull();
-                assertThat(record.header("hyphae.error.stage")).as(pill.kind()).isEqualTo(pill.failingStage());
+                assertThat(record.header("hyphae.error.stage")).as(pill.kind()).isEqualTo("orders." + pill.failingStage());
                 assertThat(record.header("hyphae.error.reason")).as(pill.kind()).isNotBlank();
                 assertThat(record.value() == null ? null : record.value().getBytes(StandardCharsets.UTF_8).length)
                         .as(pill.kind() + " keeps its size").isEqualTo(pill.value() == null ? null : rawLength(pill));
@@ -142,7 +142,7 @@ class PoisonPillIT {
             assertThat(out).hasSize(valid);
             assertThat(out).allSatisfy(r -> {
                 assertThat(r.value()).contains("\"customer\":{\"name\":\"Ada\"}").contains("\"channel\":\"web\"");
-                assertThat(r.header("hyphae.route")).isEqualTo("orders");
+                assertThat(r.header("hyphae.stage")).isEqualTo("orders.origin");
             });
             assertThat(states).as("the application stayed RUNNING").isEmpty();
             assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
@@ -202,7 +202,7 @@ class PoisonPillIT {
             assertThat(dead).extracting(Kafka.Text::key).containsExactlyInAnyOrderElementsOf(pills.keySet());
             for (Kafka.Text d : dead) {
                 assertThat(d.bytes()).as(d.key()).isEqualTo(pills.get(d.key()));
-                assertThat(d.header("hyphae.error.stage")).as(d.key()).isEqualTo("ingest");
+                assertThat(d.header("hyphae.error.stage")).as(d.key()).isEqualTo("rows.ingest");
                 assertThat(d.header("hyphae.error.reason")).as(d.key()).startsWith("cannot decode: ");
             }
             assertThat(kafka.readCommitted(name + ".rows.banded", pills.size(), Duration.ofSeconds(60))).hasSize(pills.size());

@@ -122,12 +122,10 @@ final class DlqCommand implements Runnable {
                         if (width > 0 && value.length() > width) {
                             value = value.substring(0, width - 3) + "...";
                         }
-                        out.printf("%d@%d key=%s stage=%s source=%s-%s@%s%n  reason: %s%n  value:  %s%n", r.partition(), r.offset(),
+                        out.printf("%d@%d key=%s stage=%s source=%s%n  reason: %s%n  value:  %s%n", r.partition(), r.offset(),
                                 r.key() == null ? "null" : new String(r.key(), StandardCharsets.UTF_8),
                                 text(r.headers().lastHeader(LineageHeaders.ERROR_STAGE)),
-                                text(r.headers().lastHeader(LineageHeaders.SOURCE_TOPIC)),
-                                text(r.headers().lastHeader(LineageHeaders.SOURCE_PARTITION)),
-                                text(r.headers().lastHeader(LineageHeaders.SOURCE_OFFSET)),
+                                text(r.headers().lastHeader(LineageHeaders.SOURCE)),
                                 text(r.headers().lastHeader(LineageHeaders.ERROR_REASON)), value);
                     }
                 }
@@ -199,7 +197,7 @@ final class DlqCommand implements Runnable {
         private static RecordHeaders replayHeaders(ConsumerRecord<byte[], byte[]> r) {
             RecordHeaders headers = new RecordHeaders();
             for (Header h : r.headers()) {
-                if (!h.key().startsWith("hyphae.error.") && !h.key().equals(LineageHeaders.ROUTE) && !h.key().equals(LineageHeaders.STAGE)) {
+                if (!h.key().startsWith("hyphae.error.") && !LineageHeaders.isStageScoped(h.key())) {
                     headers.add(h);
                 }
             }

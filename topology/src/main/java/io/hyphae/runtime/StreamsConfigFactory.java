@@ -20,6 +20,12 @@ public final class StreamsConfigFactory {
     /** Producer linger under at-least-once: a few ms instead of Streams' 100 ms keeps latency low at little cost. */
     static final String DEFAULT_LINGER_MS = "5";
 
+    /**
+     * Producer batch size: 128 KiB instead of 16 KiB. Each event becomes one record per stage, so a route writes
+     * several times its input rate; larger batches mean fewer requests for the same records.
+     */
+    static final String DEFAULT_BATCH_SIZE = Integer.toString(128 * 1024);
+
     /** Commit interval under at-least-once: what a crash may replay. */
     static final String AT_LEAST_ONCE_COMMIT_INTERVAL_MS = "1000";
 
@@ -40,6 +46,7 @@ public final class StreamsConfigFactory {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         props.put(DeadLetterProcessingExceptionHandler.APPLICATION_CONFIG, file.application());
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), DEFAULT_LINGER_MS);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), DEFAULT_BATCH_SIZE);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(MAX_RECORD_BYTES));
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionExceptionHandler.class.getName());
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);

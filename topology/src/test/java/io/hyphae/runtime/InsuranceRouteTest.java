@@ -95,36 +95,33 @@ class InsuranceRouteTest {
         assertThat(dead).hasSize(4);
         assertThat(dead).extracting(r -> r.value()).containsExactly(sent.get(4), sent.get(5), sent.get(6), sent.get(7));
         assertThat(dead).extracting(r -> header(r, LineageHeaders.ERROR_STAGE))
-                .containsExactly("validated", "enriched", "validated", "ingest");
+                .containsExactly("address-changed.validated", "address-changed.enriched", "address-changed.validated", "address-changed.ingest");
         assertThat(header(dead.get(0), LineageHeaders.ERROR_REASON)).isEqualTo("validation failed: customerId must not be empty");
         assertThat(header(dead.get(1), LineageHeaders.ERROR_REASON)).contains("no row in table 'geo-risk' for key '9999'");
         assertThat(header(dead.get(2), LineageHeaders.ERROR_REASON)).contains("required field 'newAddress.postalCode' is missing");
         assertThat(header(dead.get(3), LineageHeaders.ERROR_REASON)).startsWith(routeFile.equals("insurance.yaml")
                 ? "cannot decode: not Confluent-framed Avro: magic byte is 123" : "cannot decode: invalid JSON");
         assertThat(dead).allSatisfy(r -> {
-            assertThat(header(r, LineageHeaders.SOURCE_TOPIC)).isEqualTo(input);
             assertThat(text(r.key())).isEqualTo("customer-key");
         });
-        assertThat(dead).extracting(r -> header(r, LineageHeaders.SOURCE_OFFSET)).containsExactly("4", "5", "6", "7");
+        assertThat(dead).extracting(r -> header(r, LineageHeaders.SOURCE))
+                .containsExactly(input + "-0@4", input + "-0@5", input + "-0@6", input + "-0@7");
     }
 
     @Test
     void stageRecordsCarryLineageHeaders() {
         List<TestRecord<byte[], byte[]>> enriched = route.read(stage("address-changed", "enriched"));
         TestRecord<byte[], byte[]> first = enriched.get(0);
-        assertThat(header(first, LineageHeaders.ROUTE)).isEqualTo("address-changed");
-        assertThat(header(first, LineageHeaders.STAGE)).isEqualTo("enriched");
-        assertThat(header(first, LineageHeaders.SOURCE_TOPIC)).isEqualTo(input);
-        assertThat(header(first, LineageHeaders.SOURCE_PARTITION)).isEqualTo("0");
-        assertThat(header(first, LineageHeaders.SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(header(first, LineageHeaders.STAGE)).isEqualTo("address-changed.enriched");
+        assertThat(header(first, LineageHeaders.SOURCE)).isEqualTo(input + "-0@0");
         assertThat(Long.parseLong(header(first, LineageHeaders.INGEST_TIME))).isPositive();
         assertThat(first.headers().headers(LineageHeaders.STAGE)).hasSize(1);
+        assertThat(first.headers().toArray()).as("lineage is three headers").hasSize(3);
 
         // Routed on to manual-review, the event keeps where it first entered and names its new route and stage.
         TestRecord<byte[], byte[]> review = route.read(stage("manual-review", "queued")).get(0);
-        assertThat(header(review, LineageHeaders.ROUTE)).isEqualTo("manual-review");
-        assertThat(header(review, LineageHeaders.STAGE)).isEqualTo("queued");
-        assertThat(header(review, LineageHeaders.SOURCE_TOPIC)).isEqualTo(input);
+        assertThat(header(review, LineageHeaders.STAGE)).isEqualTo("manual-review.queued");
+        assertThat(header(review, LineageHeaders.SOURCE)).startsWith(input + "-0@");
         assertThat(header(review, LineageHeaders.DESTINATION)).isNull();
     }
 

@@ -44,7 +44,7 @@ class StreamsConfigFactoryTest {
     @Test
     void defaultsAreExactlyOnceLowLingerAndTheDeadLetterHandlers() {
         Properties p = StreamsConfigFactory.forRun(file("  bootstrap: b:9092"), "b:9092");
-        assertThat(p).containsEntry("processing.guarantee", "exactly_once_v2").containsEntry("producer.linger.ms", "5")
+        assertThat(p).containsEntry("processing.guarantee", "exactly_once_v2").containsEntry("producer.linger.ms", "5").containsEntry("producer.batch.size", "131072")
                 .containsEntry("producer.max.request.size", Integer.toString(16 * 1024 * 1024))
                 .doesNotContainKey("commit.interval.ms");
         assertThat(p.get("processing.exception.handler").toString()).endsWith("DeadLetterProcessingExceptionHandler");

@@ -37,7 +37,7 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
         String route = dot > 0 ? node.substring(0, dot) : node;
         LOG.warn("Unexpected failure in {} for {}-{}@{}; sending the record to the dead-letter topic", node,
                 context.topic(), context.partition(), context.offset(), exception);
-        var headers = DeadLetters.headers(context.headers(), route, node, DeadLetters.reason(exception),
+        var headers = DeadLetters.headers(context.headers(), node, DeadLetters.reason(exception),
                 exception.getClass().getName(), context.topic(), context.partition(), context.offset());
         ProducerRecord<byte[], byte[]> dlq = new ProducerRecord<>(TopicNames.deadLetter(application, route), null,
                 context.timestamp(), context.sourceRawKey(), context.sourceRawValue(), headers);

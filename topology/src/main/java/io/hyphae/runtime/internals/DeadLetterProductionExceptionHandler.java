@@ -59,7 +59,7 @@ public final class DeadLetterProductionExceptionHandler implements ProductionExc
             reason += "; the original stays at " + context.topic() + "-" + context.partition() + "@" + context.offset();
         }
         LOG.warn("{} ({}-{}@{}); sending it to {}", reason, context.topic(), context.partition(), context.offset(), deadLetterTopic);
-        Headers headers = DeadLetters.headers(context.headers(), route, node, reason, exception.getClass().getName(),
+        Headers headers = DeadLetters.headers(context.headers(), node, reason, exception.getClass().getName(),
                 context.topic(), context.partition(), context.offset());
         return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, context.timestamp(), context.sourceRawKey(), value, headers)));
     }

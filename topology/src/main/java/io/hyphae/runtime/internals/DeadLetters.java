@@ -1,6 +1,7 @@
 package io.hyphae.runtime.internals;
 
 import io.hyphae.runtime.LineageHeaders;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -15,27 +16,32 @@ import java.util.Optional;
 public final class DeadLetters {
 
     private static final int MAX_REASON = 2_000;
+    private static final String ERROR_PREFIX = "hyphae.error.";
 
     private DeadLetters() {
     }
 
-    public static Headers headers(Headers input, String route, String stage, String reason, String exceptionClass,
+    /**
+     * @param stage the failing {@code <route>.<stage>} (or processor node)
+     */
+    public static Headers headers(Headers input, String stage, String reason, String exceptionClass,
                                   String topic, int partition, long offset) {
-        RecordHeaders headers = new RecordHeaders(input == null ? new org.apache.kafka.common.header.Header[0] : input.toArray());
-        for (String name : new String[] {LineageHeaders.ERROR_STAGE, LineageHeaders.ERROR_REASON, LineageHeaders.ERROR_EXCEPTION,
-                LineageHeaders.ROUTE, LineageHeaders.JOIN_KEY}) {
-            headers.remove(name);
+        RecordHeaders headers = new RecordHeaders();
+        if (input != null) {
+            for (Header h : input) {
+                String name = h.key();
+                if (!name.startsWith(ERROR_PREFIX) && !LineageHeaders.isStageScoped(name)) {
+                    headers.add(h);
+                }
+            }
         }
-        put(headers, LineageHeaders.ROUTE, route);
         put(headers, LineageHeaders.ERROR_STAGE, stage);
         put(headers, LineageHeaders.ERROR_REASON, reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason);
         if (exceptionClass != null) {
             put(headers, LineageHeaders.ERROR_EXCEPTION, exceptionClass);
         }
-        if (headers.lastHeader(LineageHeaders.SOURCE_TOPIC) == null && topic != null) {
-            put(headers, LineageHeaders.SOURCE_TOPIC, topic);
-            put(headers, LineageHeaders.SOURCE_PARTITION, Integer.toString(partition));
-            put(headers, LineageHeaders.SOURCE_OFFSET, Long.toString(offset));
+        if (headers.lastHeader(LineageHeaders.SOURCE) == null && topic != null) {
+            put(headers, LineageHeaders.SOURCE, LineageHeaders.source(topic, partition, offset));
         }
         return headers;
     }
@@ -45,7 +51,7 @@ public final class DeadLetters {
                                String reason, Exception failure, String deadLetterSink) {
         Event event = record.value();
         Optional<RecordMetadata> meta = context.recordMetadata();
-        Headers headers = headers(record.headers(), route, stage, reason, failure == null ? null : failure.getClass().getName(),
+        Headers headers = headers(record.headers(), LineageHeaders.stage(route, stage), reason, failure == null ? null : failure.getClass().getName(),
                 meta.map(RecordMetadata::topic).orElse(null), meta.map(RecordMetadata::partition).orElse(-1),
                 meta.map(RecordMetadata::offset).orElse(-1L));
         context.forward(new Record<>(event.sourceKey(), event, record.timestamp(), headers), deadLetterSink);

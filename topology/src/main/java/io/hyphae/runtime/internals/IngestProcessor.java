@@ -33,7 +33,6 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
     private final boolean resume;
     private final String next;
     private final String deadLetterSink;
-    private final byte[] routeBytes;
     private ProcessorContext<byte[], Event> context;
 
     /**
@@ -48,7 +47,6 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
         this.resume = resume;
         this.next = next;
         this.deadLetterSink = deadLetterSink;
-        this.routeBytes = route.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -77,7 +75,7 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
             }
         } catch (RuntimeException e) {
             Event failed = new Event(topic, record.key(), record.value(), null, Map.of(), headers);
-            Headers dlq = DeadLetters.headers(record.headers(), route, stageName, "cannot decode: " + DeadLetters.reason(e),
+            Headers dlq = DeadLetters.headers(record.headers(), LineageHeaders.stage(route, stageName), "cannot decode: " + DeadLetters.reason(e),
                     e.getClass().getName(), topic, partition, offset);
             context.forward(new Record<>(record.key(), failed, record.timestamp(), dlq), deadLetterSink);
             return;
@@ -101,19 +99,21 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
         return new String(key, StandardCharsets.UTF_8);
     }
 
-    private Headers lineage(Headers input, String topic, int partition, long offset) {
-        RecordHeaders headers = new RecordHeaders(input.toArray());
-        headers.remove(LineageHeaders.ROUTE);
-        headers.remove(LineageHeaders.STAGE);
-        headers.remove(LineageHeaders.DESTINATION);
-        headers.remove(LineageHeaders.JOIN_KEY);
-        headers.add(LineageHeaders.ROUTE, routeBytes);
+    /** The input's own headers, without any earlier stage's, plus where and when the event entered Hyphae. */
+    private static Headers lineage(Headers input, String topic, int partition, long offset) {
+        RecordHeaders headers = new RecordHeaders();
+        boolean hasSource = false;
+        for (Header h : input) {
+            String name = h.key();
+            if (!LineageHeaders.isStageScoped(name)) {
+                headers.add(h);
+                hasSource |= name.equals(LineageHeaders.SOURCE);
+            }
+        }
         // An event routed here from another route keeps the coordinates where it first entered Hyphae.
-        if (headers.lastHeader(LineageHeaders.SOURCE_TOPIC) == null) {
-            DeadLetters.put(headers, LineageHeaders.SOURCE_TOPIC, topic == null ? "" : topic);
-            DeadLetters.put(headers, LineageHeaders.SOURCE_PARTITION, Integer.toString(partition));
-            DeadLetters.put(headers, LineageHeaders.SOURCE_OFFSET, Long.toString(offset));
-            DeadLetters.put(headers, LineageHeaders.INGEST_TIME, Long.toString(System.currentTimeMillis()));
+        if (!hasSource) {
+            headers.add(LineageHeaders.SOURCE, LineageHeaders.source(topic, partition, offset).getBytes(StandardCharsets.UTF_8));
+            headers.add(LineageHeaders.INGEST_TIME, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
         }
         return headers;
     }

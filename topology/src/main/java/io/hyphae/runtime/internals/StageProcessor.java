@@ -40,7 +40,7 @@ public final class StageProcessor implements Processor<byte[], Event, byte[], Ev
     public StageProcessor(Wiring wiring, StageLogic logic) {
         this.wiring = wiring;
         this.logic = logic;
-        this.stageBytes = wiring.stage().getBytes(StandardCharsets.UTF_8);
+        this.stageBytes = LineageHeaders.stage(wiring.route(), wiring.stage()).getBytes(StandardCharsets.UTF_8);
         this.branchTopicBytes = wiring.branchTopics().stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
     }
 
