@@ -88,6 +88,35 @@ class EnrichStageTest {
         }
     }
 
+    @Test
+    void aRowDecodedOnceIsNotChangedByTheStagesOfAnEarlierEvent() {
+        try (RouteDriver route = RouteDriver.of("""
+                application: shop
+                tables:
+                  customers: { topic: crm.customers }
+                routes:
+                  orders:
+                    from: orders
+                    stages:
+                      - who: { enrich: { table: customers, key: value.customerId, as: customer } }
+                      - changed:
+                          transform:
+                            set: { customer.tier: "value.total", customer.name: "customer.name + '!'" }
+                            remove: [customer.vip]
+                """)) {
+            route.send("crm.customers", "c1", "{\"name\": \"Ada\", \"tier\": 1, \"vip\": true}");
+            route.send("orders", "order-1", "{\"customerId\": \"c1\", \"total\": 3}");
+            route.send("orders", "order-2", "{\"customerId\": \"c1\", \"total\": 4}");
+
+            assertThat(route.readValues("shop.orders.who")).containsExactly(
+                    "{\"customerId\":\"c1\",\"total\":3,\"customer\":{\"name\":\"Ada\",\"tier\":1,\"vip\":true}}",
+                    "{\"customerId\":\"c1\",\"total\":4,\"customer\":{\"name\":\"Ada\",\"tier\":1,\"vip\":true}}");
+            assertThat(route.readValues("shop.orders.changed")).containsExactly(
+                    "{\"customerId\":\"c1\",\"total\":3,\"customer\":{\"name\":\"Ada!\",\"tier\":3}}",
+                    "{\"customerId\":\"c1\",\"total\":4,\"customer\":{\"name\":\"Ada!\",\"tier\":4}}");
+        }
+    }
+
     @ParameterizedTest(name = "{0} table")
     @ValueSource(strings = {"global", "partitioned"})
     void jsonKeysMatchRowsKeyedAsCdcConnectorsKeyThem(String mode) {
