@@ -67,27 +67,25 @@ public final class EnrichBuilder implements StageBuilder<EnrichDefinition> {
         }
         String store = context.join(table.get(), key);
         PayloadFormat rowFormat = context.format(table.get());
-        String topic = table.get().topic();
-        DecodedRows rows = new DecodedRows(bytes -> rowFormat.decode(topic, bytes));
         // One instance per task: it holds that task's store.
-        return () -> new EnrichLogic(store, key, table.get(), rows, definition.as(), definition.onMiss());
+        return () -> new EnrichLogic(store, key, table.get(), rowFormat, definition.as(), definition.onMiss());
     }
 
     private static final class EnrichLogic implements StageLogic {
         private final String storeName;
         private final CompiledExpression key;
         private final TableDefinition table;
-        private final DecodedRows rows;
+        private final PayloadFormat rowFormat;
         private final String as;
         private final OnMiss onMiss;
         private ReadOnlyKeyValueStore<Bytes, byte[]> store;
         private Sensor misses;
 
-        EnrichLogic(String storeName, CompiledExpression key, TableDefinition table, DecodedRows rows, String as, OnMiss onMiss) {
+        EnrichLogic(String storeName, CompiledExpression key, TableDefinition table, PayloadFormat rowFormat, String as, OnMiss onMiss) {
             this.storeName = storeName;
             this.key = key;
             this.table = table;
-            this.rows = rows;
+            this.rowFormat = rowFormat;
             this.as = as;
             this.onMiss = onMiss;
         }
@@ -119,7 +117,7 @@ public final class EnrichBuilder implements StageBuilder<EnrichDefinition> {
                         enrichment = Values.NULL;
                 }
             } else {
-                enrichment = rows.get(row);
+                enrichment = rowFormat.decode(table.topic(), row);
             }
             Map<String, Object> value = Values.with(event.value(), List.of(as), enrichment);
             event.value(value);
