@@ -14,6 +14,7 @@ import io.hyphae.route.Expression;
 import io.hyphae.route.Location;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +40,21 @@ public final class CelEngine {
             .build();
 
     private final Map<Set<String>, Cel> environments = new ConcurrentHashMap<>();
+    private final boolean directPath;
+
+    /** An engine whose expressions take the {@link DirectEvaluator} fast path where they can. */
+    public CelEngine() {
+        this(true);
+    }
+
+    private CelEngine(boolean directPath) {
+        this.directPath = directPath;
+    }
+
+    /** An engine that evaluates every expression with the CEL interpreter alone: the reference, for tests and benchmarks. */
+    public static CelEngine interpreterOnly() {
+        return new CelEngine(false);
+    }
 
     /** The compiled expression, or the problems found (with their route-file positions). */
     public Result compile(Expression expression, Set<String> aliases, ResultKind kind) {
@@ -58,7 +74,13 @@ public final class CelEngine {
                 return new Result(null, List.of(new Issue(expression.location(),
                         "must be a true/false condition but its type is " + ast.getResultType().name())));
             }
-            return new Result(new CompiledExpression(expression.text(), cel.createProgram(ast)), List.of());
+            DirectEvaluator.Node direct = null;
+            if (directPath) {
+                Set<String> variables = new HashSet<>(RESERVED_VARIABLES);
+                variables.addAll(aliases);
+                direct = DirectEvaluator.compile(ast.getExpr(), variables).orElse(null);
+            }
+            return new Result(new CompiledExpression(expression.text(), cel.createProgram(ast), direct), List.of());
         } catch (Exception e) {
             return new Result(null, List.of(new Issue(expression.location(), e.getMessage())));
         }

@@ -10,10 +10,17 @@ public final class CompiledExpression {
 
     private final String text;
     private final Program program;
+    private final DirectEvaluator.Node direct;
 
-    CompiledExpression(String text, Program program) {
+    CompiledExpression(String text, Program program, DirectEvaluator.Node direct) {
         this.text = text;
         this.program = program;
+        this.direct = direct;
+    }
+
+    /** True when the expression has a fast path that skips the CEL interpreter for well-typed inputs. */
+    public boolean direct() {
+        return direct != null;
     }
 
     public String text() {
@@ -21,6 +28,12 @@ public final class CompiledExpression {
     }
 
     public Object evaluate(CelVariableResolver variables) {
+        if (direct != null) {
+            Object result = direct.eval(variables);
+            if (result != DirectEvaluator.UNDECIDED) {
+                return result;
+            }
+        }
         Object result;
         try {
             result = program.eval(variables);
