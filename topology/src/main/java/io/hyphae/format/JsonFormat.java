@@ -116,6 +116,24 @@ public final class JsonFormat implements PayloadFormat {
         return encodeValue(value);
     }
 
+    /** Our encoding is compact and ends with the object's closing brace: new fields go just before it. */
+    @Override
+    public byte[] append(byte[] encoded, Map<String, Object> added) {
+        if (added.isEmpty()) {
+            return encoded;
+        }
+        byte[] fields = encodeValue(added);
+        boolean empty = encoded.length == 2;
+        byte[] out = new byte[encoded.length - 1 + (empty ? 0 : 1) + fields.length - 1];
+        System.arraycopy(encoded, 0, out, 0, encoded.length - 1);
+        int at = encoded.length - 1;
+        if (!empty) {
+            out[at++] = ',';
+        }
+        System.arraycopy(fields, 1, out, at, fields.length - 1);
+        return out;
+    }
+
     @Override
     public byte[] encodeValue(Object value) {
         ByteArrayBuilder out = new ByteArrayBuilder(256);

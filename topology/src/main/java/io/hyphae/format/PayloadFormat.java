@@ -16,4 +16,13 @@ public interface PayloadFormat {
 
     /** Encodes a single key value (a join key, for instance). */
     byte[] encodeValue(Object value);
+
+    /**
+     * The encoding of a value that has {@code added} top-level fields more than the value {@code encoded} is this
+     * format's own encoding of, without encoding the rest again; null when the format cannot append (then the
+     * whole value is encoded).
+     */
+    default byte[] append(byte[] encoded, Map<String, Object> added) {
+        return null;
+    }
 }

@@ -25,6 +25,9 @@ public final class Event implements CelVariableResolver {
     private final Headers headers;
     private Map<String, Object> value;
     private byte[] encoded;
+    /** Top-level fields set since {@link #encoded} was this format's own encoding of the value; null if none. */
+    private Map<String, Object> added;
+    private boolean ownEncoding;
     private Map<String, Object> headerView;
     private byte[] joinKey;
 
@@ -65,6 +68,25 @@ public final class Event implements CelVariableResolver {
         if (newValue != value) {
             value = newValue;
             encoded = null;
+            added = null;
+        }
+    }
+
+    /**
+     * Replaces the value with {@code newValue}, which is the current value plus the top-level fields
+     * {@code fields}, none of which it had. When the current bytes are Hyphae's own encoding (a stage changed the
+     * value before), a format that can append writes only the new fields after them.
+     */
+    public void extend(Map<String, Object> newValue, Map<String, Object> fields) {
+        if (encoded == null || !ownEncoding) {
+            value(newValue);
+            return;
+        }
+        value = newValue;
+        if (added == null) {
+            added = new LinkedHashMap<>(fields);
+        } else {
+            added.putAll(fields);
         }
     }
 
@@ -74,8 +96,14 @@ public final class Event implements CelVariableResolver {
 
     /** The bytes of the current value: the received bytes while no stage changed it, else encoded once and kept. */
     public byte[] encoded(PayloadFormat format, String topic) {
+        if (added != null) {
+            byte[] appended = format.append(encoded, added);
+            encoded = appended;
+            added = null;
+        }
         if (encoded == null) {
             encoded = format.encode(topic, value);
+            ownEncoding = true;
         }
         return encoded;
     }

@@ -44,4 +44,20 @@ class JsonFormatTest {
         String deep = "{\"a\":".repeat(100) + "1" + "}".repeat(100);
         assertThatThrownBy(() -> decode(deep)).isInstanceOf(FormatException.class).hasMessageContaining("nesting depth");
     }
+
+    @Test
+    void appendingFieldsGivesTheBytesOfTheWholeValueEncoded() {
+        for (String base : List.of("{}", "{\"a\":1}", "{\"a\":{\"b\":[1,2]},\"s\":\"}\"}")) {
+            Map<String, Object> added = new java.util.LinkedHashMap<>();
+            added.put("x", "é\"}");
+            added.put("y", Map.of());
+            added.put("z", Values.NULL);
+            Map<String, Object> whole = Values.copyOf(decode(base));
+            whole.putAll(added);
+            assertThat(new String(json.append(json.encode("t", decode(base)), added), StandardCharsets.UTF_8))
+                    .as(base).isEqualTo(new String(json.encode("t", whole), StandardCharsets.UTF_8));
+        }
+        byte[] same = json.encode("t", decode("{\"a\":1}"));
+        assertThat(json.append(same, Map.of())).isSameAs(same);
+    }
 }

@@ -49,4 +49,47 @@ class TransformStageTest {
         assertThat(header(dead.get(0), LineageHeaders.ERROR_REASON)).contains("value.items[0]").contains("Index out of bounds");
         assertThat(route.read("shop.orders.shaped")).isEmpty();
     }
+
+    @Test
+    void newTopLevelFieldsAfterAnEarlierChangeAreWrittenAsAFullEncodingWouldWriteThem() {
+        try (RouteDriver chain = RouteDriver.of("""
+                application: shop
+                routes:
+                  orders:
+                    from: orders
+                    stages:
+                      - first: { transform: { set: { "customer.tier": "2" } } }
+                      - second: { transform: { set: { net: "value.total / 2.0", label: "'x' + value.customer.name" } } }
+                      - third: { transform: { set: { empty: "{}", none: "null" } } }
+                      - fourth: { transform: { set: { total: "value.total * 2.0", more: "true" } } }
+                """)) {
+            chain.send("orders", "k", "{ \"total\": 3.0, \"customer\": {\"name\": \"Ada\"} }");
+            assertThat(chain.readValues("shop.orders.first")).containsExactly(
+                    "{\"total\":3.0,\"customer\":{\"name\":\"Ada\",\"tier\":2}}");
+            // Appended to the bytes of the stage before: the same bytes as encoding the whole value.
+            assertThat(chain.readValues("shop.orders.second")).containsExactly(
+                    "{\"total\":3.0,\"customer\":{\"name\":\"Ada\",\"tier\":2},\"net\":1.5,\"label\":\"xAda\"}");
+            assertThat(chain.readValues("shop.orders.third")).containsExactly(
+                    "{\"total\":3.0,\"customer\":{\"name\":\"Ada\",\"tier\":2},\"net\":1.5,\"label\":\"xAda\",\"empty\":{},\"none\":null}");
+            // An existing field changes: encoded whole, in place.
+            assertThat(chain.readValues("shop.orders.fourth")).containsExactly(
+                    "{\"total\":6.0,\"customer\":{\"name\":\"Ada\",\"tier\":2},\"net\":1.5,\"label\":\"xAda\",\"empty\":{},\"none\":null,\"more\":true}");
+        }
+    }
+
+    @Test
+    void newTopLevelFieldsOnReceivedBytesAreEncodedWhole() {
+        try (RouteDriver single = RouteDriver.of("""
+                application: shop
+                routes:
+                  orders:
+                    from: orders
+                    stages:
+                      - added: { transform: { set: { net: "value.total / 2.0" } } }
+                """)) {
+            // The input's own spacing is not Hyphae's encoding, so nothing is appended to it.
+            single.send("orders", "k", "{ \"total\": 3.0 }  ");
+            assertThat(single.readValues("shop.orders.added")).containsExactly("{\"total\":3.0,\"net\":1.5}");
+        }
+    }
 }

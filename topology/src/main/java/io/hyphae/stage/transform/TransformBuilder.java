@@ -78,6 +78,16 @@ public final class TransformBuilder implements StageBuilder<TransformDefinition>
                 results[i] = setExpressions.get(i).evaluate(event);
             }
             Map<String, Object> value = event.value();
+            if (addsTopLevelFieldsOnly(value)) {
+                Map<String, Object> fields = new LinkedHashMap<>();
+                Map<String, Object> extended = Values.copyOf(value);
+                for (int i = 0; i < results.length; i++) {
+                    fields.put(setPaths.get(i).get(0), results[i]);
+                    extended.put(setPaths.get(i).get(0), results[i]);
+                }
+                event.extend(extended, fields);
+                return Outcome.CONTINUE;
+            }
             for (int i = 0; i < renameFrom.size(); i++) {
                 Object moved = Values.get(value, renameFrom.get(i));
                 if (moved != null) {
@@ -101,6 +111,19 @@ public final class TransformBuilder implements StageBuilder<TransformDefinition>
             }
             event.value(value);
             return Outcome.CONTINUE;
+        }
+
+        /** Only new top-level fields: the encoded event can be extended instead of encoded again. */
+        private boolean addsTopLevelFieldsOnly(Map<String, Object> value) {
+            if (!renameFrom.isEmpty() || !remove.isEmpty() || setPaths.isEmpty()) {
+                return false;
+            }
+            for (List<String> path : setPaths) {
+                if (path.size() != 1 || value.containsKey(path.get(0))) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }
