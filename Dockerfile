@@ -20,6 +20,6 @@ COPY --from=build /src/topology/target/hyphae.jar ./hyphae.jar
 COPY --from=build /src/topology/target/lib ./lib
 RUN useradd --system --uid 1001 hyphae
 USER hyphae
-ENV HYPHAE_JAVA_OPTS="-Xmx512m"
+ENV HYPHAE_JAVA_OPTS="-Xmx256m -XX:+UseParallelGC"
 ENTRYPOINT ["sh", "-c", "exec java $HYPHAE_JAVA_OPTS -jar /opt/hyphae/hyphae.jar \"$@\"", "hyphae"]
 CMD ["--help"]

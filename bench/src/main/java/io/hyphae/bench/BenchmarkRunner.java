@@ -50,6 +50,9 @@ public final class BenchmarkRunner {
 
     static final List<String> SYSTEMS = List.of("hyphae", "streams", "raw", "camel");
 
+    /** The JVM options of every system under test: the {@code ./hyphae} launcher's defaults, the same for all. */
+    static final List<String> SYSTEM_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseParallelGC");
+
     /** Systems measured in at-least-once only (the Camel route commits its consumer offsets outside any Kafka transaction). */
     static final List<String> AT_LEAST_ONCE_ONLY = List.of("camel");
 
@@ -299,7 +302,8 @@ public final class BenchmarkRunner {
         Path ready = dir.resolve("ready");
         String classpath = Files.readString(benchTarget.resolve("bench.classpath")).trim() + java.io.File.pathSeparator
                 + benchTarget.resolve("classes").toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(SYSTEM_JVM_OPTIONS);
         String extra = System.getenv("BENCH_JVM_OPTS");
         if (extra != null && !extra.isBlank()) {
             // e.g. a JFR recording of the system under test, for profiling

@@ -29,6 +29,7 @@ import java.util.Map;
 public final class JsonFormat implements PayloadFormat {
 
     private static final int MAX_DEPTH = 64;
+    private static final ThreadLocal<ByteArrayBuilder> BUFFER = ThreadLocal.withInitial(() -> new ByteArrayBuilder(4096));
 
     private final JsonFactory factory = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
@@ -136,7 +137,9 @@ public final class JsonFormat implements PayloadFormat {
 
     @Override
     public byte[] encodeValue(Object value) {
-        ByteArrayBuilder out = new ByteArrayBuilder(256);
+        // One buffer per thread, reused: an event is encoded in a single block, and only its bytes are copied out.
+        ByteArrayBuilder out = BUFFER.get();
+        out.reset();
         try (JsonGenerator generator = factory.createGenerator(out, JsonEncoding.UTF8)) {
             write(generator, value);
         } catch (IOException e) {

@@ -112,7 +112,7 @@ public final class StageProcessor implements Processor<byte[], Event, byte[], Ev
 
     /** A fresh header set per output: the producer makes headers read-only once sent. */
     private Headers stamp(Headers base, int branch) {
-        RecordHeaders headers = new RecordHeaders(base.toArray());
+        RecordHeaders headers = new RecordHeaders(base);
         headers.add(LineageHeaders.STAGE, stageBytes);
         if (branch >= 0) {
             headers.add(LineageHeaders.DESTINATION, branchTopicBytes[branch]);
