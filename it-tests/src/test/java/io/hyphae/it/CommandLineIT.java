@@ -55,7 +55,7 @@ class CommandLineIT {
                         "--headers", "--idle-timeout", "1000");
                 assertThat(tapped.code()).isZero();
                 assertThat(tapped.out()).contains("\ta\t{\"id\": \"a\", \"keep\": true}").contains("\tc\t{\"id\": \"c\", \"keep\": true}")
-                        .doesNotContain("\"b\"").contains("origin=test").contains("hyphae.stage=events.kept");
+                        .doesNotContain("\"b\"").contains("origin=test").contains("hyphae.source=" + name + ".in-");
                 assertThat(tapped.err()).contains("2 records from " + name + ".events.kept");
             });
         }

@@ -98,11 +98,11 @@ class InsuranceExampleIT {
     void stageRecordsCarryLineageHeadersOnTheWire() {
         List<Kafka.Text> queued = kafka.readCommitted("insurance.manual-review.queued", 2, TIMEOUT);
         assertThat(queued).allSatisfy(r -> {
-            assertThat(r.header("hyphae.stage")).isEqualTo("manual-review.queued");
             assertThat(r.header("hyphae.source")).matches("customer\\.address-changed-[0-9]+@[0-9]+");
-            assertThat(Long.parseLong(r.header("hyphae.ingest.time"))).isPositive();
         });
         assertThat(kafka.readCommitted("insurance.address-changed.routed", 4, TIMEOUT))
                 .extracting(r -> r.header("hyphae.destination")).containsOnly("insurance.manual-review.requests", "insurance.policy-update");
+        assertThat(kafka.readCommitted("insurance.policy-update", 1, TIMEOUT))
+                .extracting(r -> r.header("hyphae.stage")).containsOnly("address-changed.routed");
     }
 }

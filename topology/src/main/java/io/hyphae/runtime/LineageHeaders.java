@@ -1,22 +1,22 @@
 package io.hyphae.runtime;
 
 /**
- * Header names Hyphae writes. Values are UTF-8 text (numbers in decimal) so that any consumer,
- * kcat included, can read them. Every record on a stage topic carries three: a record's headers are
- * sized and written several times on its way to the broker, so lineage is kept to few, short ones.
+ * Header names Hyphae writes. Values are UTF-8 text so that any consumer, kcat included, can read them.
+ * A record's headers are sized and written several times on its way to the broker, and each event
+ * becomes a record per stage, so lineage holds only what the topic name does not already say: a stage
+ * topic's record carries {@link #SOURCE} alone; a router adds {@link #DESTINATION} on its stage topic and
+ * {@link #STAGE} on the topic it routes to.
  */
 public final class LineageHeaders {
 
-    /** The route and stage whose topic the record is on, as {@code <route>.<stage>}. */
+    /** On a router's output, outside Hyphae's stage topics: the router that sent it, as {@code <route>.<stage>}. */
     public static final String STAGE = "hyphae.stage";
     /**
      * Where the event entered Hyphae, as {@code <topic>-<partition>@<offset>} (Kafka's notation); kept
      * when a router passes the event to another route.
      */
     public static final String SOURCE = "hyphae.source";
-    /** Wall-clock time in epoch milliseconds when the event entered Hyphae. */
-    public static final String INGEST_TIME = "hyphae.ingest.time";
-    /** On a router's output: the topic the event was sent to. */
+    /** On a router's stage topic: the topic the event was sent to. */
     public static final String DESTINATION = "hyphae.destination";
     /** On dead-letter records: the failing {@code <route>.<stage>}, the reason and the exception class. */
     public static final String ERROR_STAGE = "hyphae.error.stage";

@@ -99,7 +99,7 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
         return new String(key, StandardCharsets.UTF_8);
     }
 
-    /** The input's own headers, without any earlier stage's, plus where and when the event entered Hyphae. */
+    /** The input's own headers, without any earlier stage's, plus where the event entered Hyphae. */
     private static Headers lineage(Headers input, String topic, int partition, long offset) {
         RecordHeaders headers = new RecordHeaders();
         boolean hasSource = false;
@@ -113,7 +113,6 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
         // An event routed here from another route keeps the coordinates where it first entered Hyphae.
         if (!hasSource) {
             headers.add(LineageHeaders.SOURCE, LineageHeaders.source(topic, partition, offset).getBytes(StandardCharsets.UTF_8));
-            headers.add(LineageHeaders.INGEST_TIME, Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
         }
         return headers;
     }

@@ -80,8 +80,9 @@ public final class StageProcessor implements Processor<byte[], Event, byte[], Ev
         }
         switch (outcome.kind()) {
             case CONTINUE:
+                // The stage topic names the stage: the record goes as it is, its headers shared (they are only read).
                 if (wiring.stageSink() != null) {
-                    context.forward(record.withHeaders(stamp(record.headers(), -1)), wiring.stageSink());
+                    context.forward(record, wiring.stageSink());
                 }
                 if (wiring.next() != null) {
                     context.forward(record, wiring.next());
@@ -89,11 +90,11 @@ public final class StageProcessor implements Processor<byte[], Event, byte[], Ev
                 break;
             case BRANCH: {
                 int branch = outcome.branchIndex();
-                Record<byte[], Event> routed = record.withHeaders(stamp(record.headers(), branch));
                 if (wiring.stageSink() != null) {
-                    context.forward(routed, wiring.stageSink());
+                    context.forward(record.withHeaders(with(record.headers(), LineageHeaders.DESTINATION, branchTopicBytes[branch])),
+                            wiring.stageSink());
                 }
-                context.forward(routed, wiring.branchSinks().get(branch));
+                context.forward(record.withHeaders(with(record.headers(), LineageHeaders.STAGE, stageBytes)), wiring.branchSinks().get(branch));
                 break;
             }
             case DROP:
@@ -110,13 +111,10 @@ public final class StageProcessor implements Processor<byte[], Event, byte[], Ev
         DeadLetters.forward(context, record, wiring.route(), wiring.stage(), reason, failure, wiring.deadLetterSink());
     }
 
-    /** A fresh header set per output: the producer makes headers read-only once sent. */
-    private Headers stamp(Headers base, int branch) {
+    /** A copy with one header more: the producer makes a record's headers read-only once sent. */
+    private static Headers with(Headers base, String name, byte[] value) {
         RecordHeaders headers = new RecordHeaders(base);
-        headers.add(LineageHeaders.STAGE, stageBytes);
-        if (branch >= 0) {
-            headers.add(LineageHeaders.DESTINATION, branchTopicBytes[branch]);
-        }
+        headers.add(name, value);
         return headers;
     }
 }
