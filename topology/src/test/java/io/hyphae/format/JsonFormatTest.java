@@ -60,4 +60,21 @@ class JsonFormatTest {
         byte[] same = json.encode("t", decode("{\"a\":1}"));
         assertThat(json.append(same, Map.of())).isSameAs(same);
     }
+
+    @Test
+    void doublesSurviveEncodingAndDecodingExactly() {
+        java.util.Random random = new java.util.Random(42);
+        List<Double> values = new java.util.ArrayList<>(List.of(0.0, -0.0, 1.0, 0.1, 1e-300, 4.9e-324, Double.MAX_VALUE, 1050.0, 2e-3, 1.0E22, 123456.789));
+        for (int i = 0; i < 20_000; i++) {
+            values.add(Double.longBitsToDouble(random.nextLong()));
+            values.add(random.nextDouble() * Math.pow(10, random.nextInt(40) - 20));
+        }
+        for (double d : values) {
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                continue;
+            }
+            Map<String, Object> decoded = decode(new String(json.encode("t", Map.of("d", d)), StandardCharsets.UTF_8));
+            assertThat(decoded.get("d")).as("%s", d).isEqualTo(d);
+        }
+    }
 }
