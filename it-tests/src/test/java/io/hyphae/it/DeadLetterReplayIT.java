@@ -50,7 +50,7 @@ class DeadLetterReplayIT {
 
             Cli inspected = Cli.run("dlq", "inspect", "-f", file.toString(), "orders", "-b", cluster.bootstrapServers());
             assertThat(inspected.code()).as(inspected.err()).isZero();
-            assertThat(inspected.out()).contains("key=o2 stage=priced source=" + name + ".orders-")
+            assertThat(inspected.out()).contains("key=o2 stage=orders.priced source=" + name + ".orders-")
                     .contains("reason: enrich miss: no row in table 'products' for key 'B'")
                     .contains("value:  {\"sku\": \"B\", \"qty\": 2}").contains("2 dead letters in " + name + ".orders.dlq");
 

@@ -113,7 +113,11 @@ final class Kafka {
         }
     }
 
-    /** Every committed record of the topic, up to its current end. */
+    /**
+     * Every committed record of the topic, up to its end once no transaction is open on it. A process killed
+     * mid-transaction leaves its transaction open until the broker aborts it (Streams' transaction timeout is
+     * 10 s), and until then a read_committed consumer sees the topic end before it.
+     */
     List<Text> readAll(String topic, Duration timeout) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -124,13 +128,35 @@ final class Kafka {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.currentTimeMillis() + timeout.toMillis();
+            Map<TopicPartition, Long> end = endWithoutOpenTransactions(consumer, partitions, deadline);
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(Text.of(r)));
             }
         }
         return out;
+    }
+
+    /** The read_committed end offsets once they have caught up with the log end (or at the deadline). */
+    private Map<TopicPartition, Long> endWithoutOpenTransactions(KafkaConsumer<byte[], byte[]> committed, List<TopicPartition> partitions,
+                                                                 long deadline) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        try (KafkaConsumer<byte[], byte[]> uncommitted = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            while (true) {
+                Map<TopicPartition, Long> end = committed.endOffsets(partitions);
+                if (end.equals(uncommitted.endOffsets(partitions)) || System.currentTimeMillis() >= deadline) {
+                    return end;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return end;
+                }
+            }
+        }
     }
 
     /** A record as text. */

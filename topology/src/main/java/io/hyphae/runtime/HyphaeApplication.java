@@ -109,6 +109,13 @@ public final class HyphaeApplication implements AutoCloseable {
             // Leave the group: a restart (or the other instances) take over at once instead of after the session timeout.
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(30)));
+            // close() returns once the state is NOT_RUNNING, possibly before the state listeners have heard of
+            // it; a process exiting now would cut them short (a state file would still say PENDING_SHUTDOWN).
+            try {
+                stopped.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         stopped.countDown();
     }

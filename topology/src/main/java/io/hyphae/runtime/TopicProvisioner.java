@@ -2,7 +2,10 @@ package io.hyphae.runtime;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -21,6 +24,8 @@ import java.util.stream.Collectors;
  * partition count differs from its table's, which would break the join).
  */
 public final class TopicProvisioner {
+
+    private static final long SERVED_TIMEOUT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     private final Admin admin;
     private final Consumer<String> progress;
@@ -86,7 +91,30 @@ public final class TopicProvisioner {
                 describe(List.of(spec.name())).forEach((n, d) -> partitionCounts.put(n, d.partitions().size()));
             }
         }
+        awaitServed(created);
         return created;
+    }
+
+    /**
+     * Until the brokers serve every partition of the new topics: creation returns once the controller has
+     * them, and a broker may answer "unknown topic" for a moment after that.
+     */
+    private void awaitServed(List<String> topics) throws InterruptedException {
+        long deadline = System.nanoTime() + SERVED_TIMEOUT_NANOS;
+        while (!topics.isEmpty()) {
+            try {
+                Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+                admin.describeTopics(topics).allTopicNames().get().forEach((name, d) ->
+                        d.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+                admin.listOffsets(request).all().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics " + topics + " were created but are not served: " + e.getCause().getMessage(), e.getCause());
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     private Map<String, TopicDescription> describe(List<String> names) throws InterruptedException {
