@@ -2,7 +2,7 @@
 # Runs the benchmark: Hyphae vs hand-written Kafka Streams vs a raw client loop vs Apache Camel, on one local broker.
 #   bench/run.sh                          the full run: 1 000 000 events, JSON and Avro, ALOS and EOS (about 30 min)
 #   bench/run.sh --events 100000          a quick run (a few minutes)
-# Other options: --table N --rate EVENTS_PER_S --latency-seconds S --formats json,avro
+# Other options: --table N --rate EVENTS_PER_S --latency-seconds S --latency-warmup-seconds S --formats json,avro
 #   --guarantees at_least_once,exactly_once_v2 --systems hyphae,streams,raw,camel --latency false --results DIR
 # Results: a table on stdout, bench/results/<date>.md and .png.
 set -euo pipefail

@@ -57,7 +57,7 @@ public final class BenchmarkRunner {
     static final List<String> AT_LEAST_ONCE_ONLY = List.of("camel");
 
     /** Settings, from --name value pairs. */
-    record Options(int events, int tableSize, int rate, int latencySeconds, List<String> formats, List<String> guarantees,
+    record Options(int events, int tableSize, int rate, int latencySeconds, int latencyWarmUpSeconds, List<String> formats, List<String> guarantees,
                    List<String> systems, Path results, Path work, Path schemas, boolean latency) {
         static Options parse(String[] args) {
             Map<String, String> a = new HashMap<>();
@@ -66,6 +66,7 @@ public final class BenchmarkRunner {
             }
             return new Options(Integer.parseInt(a.getOrDefault("events", "1000000")), Integer.parseInt(a.getOrDefault("table", "100000")),
                     Integer.parseInt(a.getOrDefault("rate", "5000")), Integer.parseInt(a.getOrDefault("latency-seconds", "20")),
+                    Integer.parseInt(a.getOrDefault("latency-warmup-seconds", "10")),
                     List.of(a.getOrDefault("formats", "json,avro").split(",")),
                     List.of(a.getOrDefault("guarantees", "at_least_once,exactly_once_v2").split(",")),
                     List.of(a.getOrDefault("systems", String.join(",", SYSTEMS)).split(",")),
@@ -224,9 +225,9 @@ public final class BenchmarkRunner {
         try (SystemProcess process = launch(system, format, guarantee, topics);
              KafkaConsumer<byte[], byte[]> consumer = readCommitted()) {
             consumer.subscribe(List.of(topics.review(), topics.policy()));
-            int total = options.rate() * options.latencySeconds();
-            // The first fifth of the run warms the JIT up and is not counted.
-            long warmUp = System.currentTimeMillis() + options.latencySeconds() * 200L;
+            int total = options.rate() * (options.latencyWarmUpSeconds() + options.latencySeconds());
+            // The first seconds warm the system up (JIT, class loading, caches) and are not counted: steady state is measured.
+            long warmUp = System.currentTimeMillis() + options.latencyWarmUpSeconds() * 1000L;
             Thread producing = new Thread(() -> {
                 Properties p = new Properties();
                 p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -234,9 +235,10 @@ public final class BenchmarkRunner {
                 try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
                     long start = System.nanoTime();
                     for (int i = 0; i < total; i++) {
-                        long due = start + (long) (i * 1e9 / options.rate());
-                        while (System.nanoTime() < due) {
-                            Thread.onSpinWait();
+                        // Parked, not spinning: a busy wait would take one of the machine's two cores from the system under test.
+                        long wait = start + (long) (i * 1e9 / options.rate()) - System.nanoTime();
+                        if (wait > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(wait);
                         }
                         int n = i % Workload.BAD_EVERY == 0 ? i + 1 : i;
                         producer.send(new ProducerRecord<>(topics.input(), null, System.currentTimeMillis(),
@@ -245,7 +247,7 @@ public final class BenchmarkRunner {
                 }
             }, "latency-producer");
             producing.start();
-            long deadline = System.currentTimeMillis() + options.latencySeconds() * 1000L + 60_000;
+            long deadline = System.currentTimeMillis() + (options.latencyWarmUpSeconds() + options.latencySeconds()) * 1000L + 60_000;
             int received = 0;
             while (received < total && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {

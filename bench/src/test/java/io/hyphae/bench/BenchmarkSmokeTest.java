@@ -21,7 +21,7 @@ class BenchmarkSmokeTest {
     @Test
     void everySystemProducesExactlyTheExpectedRecords(@TempDir Path dir) throws Exception {
         BenchmarkRunner.Options options = BenchmarkRunner.Options.parse(new String[] {
-            "--events", "3000", "--table", "500", "--rate", "500", "--latency-seconds", "2",
+            "--events", "3000", "--table", "500", "--rate", "500", "--latency-seconds", "2", "--latency-warmup-seconds", "1",
             "--formats", "json,avro", "--guarantees", "at_least_once",
             "--results", dir.resolve("results").toString(), "--work", dir.resolve("work").toString(),
             "--schemas", "../schemas/avro/insurance"});

@@ -93,24 +93,14 @@ final class DirectEvaluator {
     }
 
     private static Node constant(CelConstant constant) {
-        Object value;
-        switch (constant.getKind()) {
-            case BOOLEAN_VALUE:
-                value = constant.booleanValue();
-                break;
-            case INT64_VALUE:
-                value = constant.int64Value();
-                break;
-            case DOUBLE_VALUE:
-                value = constant.doubleValue();
-                break;
-            case STRING_VALUE:
-                value = constant.stringValue();
-                break;
-            default:
-                return null;
-        }
-        return vars -> value;
+        Object value = switch (constant.getKind()) {
+            case BOOLEAN_VALUE -> constant.booleanValue();
+            case INT64_VALUE -> constant.int64Value();
+            case DOUBLE_VALUE -> constant.doubleValue();
+            case STRING_VALUE -> constant.stringValue();
+            default -> null;
+        };
+        return value == null ? null : vars -> value;
     }
 
     private static Node call(CelExpr.CelCall call, Set<String> variables) {

@@ -17,15 +17,7 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,7 +26,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One decode plus one encode of the insurance event (changed by a stage, so it must be re-encoded): Hyphae's
@@ -44,13 +35,7 @@ import java.util.concurrent.TimeUnit;
  * call every id and schema comes from the serde's cache either way.
  * The schema is read from {@code schemas/avro/insurance/AddressChanged.avsc} (run from the repository root).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = "-Xmx512m")
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class SerdeBenchmark {
+public class SerdeBenchmark extends HotPathBenchmark {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final TypeReference<Map<String, Object>> mapType = new TypeReference<>() {
