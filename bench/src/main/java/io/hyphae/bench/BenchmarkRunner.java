@@ -66,7 +66,7 @@ public final class BenchmarkRunner {
             }
             return new Options(Integer.parseInt(a.getOrDefault("events", "1000000")), Integer.parseInt(a.getOrDefault("table", "100000")),
                     Integer.parseInt(a.getOrDefault("rate", "5000")), Integer.parseInt(a.getOrDefault("latency-seconds", "20")),
-                    Integer.parseInt(a.getOrDefault("latency-warmup-seconds", "10")),
+                    Integer.parseInt(a.getOrDefault("latency-warmup-seconds", "30")),
                     List.of(a.getOrDefault("formats", "json,avro").split(",")),
                     List.of(a.getOrDefault("guarantees", "at_least_once,exactly_once_v2").split(",")),
                     List.of(a.getOrDefault("systems", String.join(",", SYSTEMS)).split(",")),
