@@ -225,24 +225,28 @@ final class DirectEvaluator {
         return negate ? !eq : eq;
     }
 
-    private enum Comparison { LT, LE, GT, GE, EQ }
+    private enum Comparison {
+        LT, LE, GT, GE, EQ;
+
+        boolean holds(int order) {
+            return switch (this) {
+                case LT -> order < 0;
+                case LE -> order <= 0;
+                case GT -> order > 0;
+                case GE -> order >= 0;
+                case EQ -> order == 0;
+            };
+        }
+    }
 
     /**
      * Numbers only: two ints, two doubles, or an int within ±2^53 and a double. CEL orders doubles as
      * {@link Double#compare} does (NaN equals NaN, -0.0 is below 0.0) and IEEE 754 does not, so NaN and
-     * -0.0 are left to CEL.
+     * -0.0 are left to CEL; for all other doubles the two agree.
      */
     private static Object compare(Object a, Object b, Comparison op) {
         if (a instanceof Long x && b instanceof Long y) {
-            long p = x;
-            long q = y;
-            return switch (op) {
-                case LT -> p < q;
-                case LE -> p <= q;
-                case GT -> p > q;
-                case GE -> p >= q;
-                case EQ -> p == q;
-            };
+            return op.holds(Long.compare(x, y));
         }
         double p;
         double q;
@@ -258,16 +262,7 @@ final class DirectEvaluator {
         } else {
             return UNDECIDED;
         }
-        if (!plain(p) || !plain(q)) {
-            return UNDECIDED;
-        }
-        return switch (op) {
-            case LT -> p < q;
-            case LE -> p <= q;
-            case GT -> p > q;
-            case GE -> p >= q;
-            case EQ -> p == q;
-        };
+        return plain(p) && plain(q) ? (Object) op.holds(Double.compare(p, q)) : UNDECIDED;
     }
 
     /** Neither NaN nor -0.0: where IEEE 754 and {@link Double#compare} agree. */

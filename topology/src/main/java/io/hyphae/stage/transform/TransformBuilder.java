@@ -63,13 +63,16 @@ public final class TransformBuilder implements StageBuilder<TransformDefinition>
         List<List<String>> renameFrom = definition.rename().keySet().stream().map(Values::path).toList();
         List<List<String>> renameTo = definition.rename().values().stream().map(Values::path).toList();
         List<List<String>> remove = definition.remove().stream().map(Values::path).toList();
-        StageLogic logic = new TransformLogic(setPaths, setExpressions, renameFrom, renameTo, remove);
+        // Decided once: a stage that only sets top-level fields may append them to the encoded event.
+        boolean setsTopLevelOnly = renameFrom.isEmpty() && remove.isEmpty() && !setPaths.isEmpty()
+                && setPaths.stream().allMatch(path -> path.size() == 1);
+        StageLogic logic = new TransformLogic(setPaths, setExpressions, renameFrom, renameTo, remove, setsTopLevelOnly);
         return () -> logic;
     }
 
     private record TransformLogic(List<List<String>> setPaths, List<CompiledExpression> setExpressions,
                                   List<List<String>> renameFrom, List<List<String>> renameTo,
-                                  List<List<String>> remove) implements StageLogic {
+                                  List<List<String>> remove, boolean setsTopLevelOnly) implements StageLogic {
         @Override
         public Outcome apply(Event event) {
             // Evaluate everything against the incoming event before changing anything.
@@ -115,11 +118,11 @@ public final class TransformBuilder implements StageBuilder<TransformDefinition>
 
         /** Only new top-level fields: the encoded event can be extended instead of encoded again. */
         private boolean addsTopLevelFieldsOnly(Map<String, Object> value) {
-            if (!renameFrom.isEmpty() || !remove.isEmpty() || setPaths.isEmpty()) {
+            if (!setsTopLevelOnly) {
                 return false;
             }
             for (List<String> path : setPaths) {
-                if (path.size() != 1 || value.containsKey(path.get(0))) {
+                if (value.containsKey(path.get(0))) {
                     return false;
                 }
             }
