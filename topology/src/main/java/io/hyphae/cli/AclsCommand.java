@@ -1,8 +1,9 @@
 package io.hyphae.cli;
 
+import io.hyphae.plan.TopicNames;
 import io.hyphae.route.RouteFile;
 import io.hyphae.runtime.CompiledApplication;
-import io.hyphae.runtime.TopicSpec;
+import io.hyphae.plan.TopicSpec;
 import io.hyphae.runtime.TopologyCompiler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,7 +72,7 @@ final class AclsCommand implements Callable<Integer> {
         }
         // dlq replay reads the dead letters and writes the input.
         routes.routes().values().forEach(r -> {
-            topics.get(io.hyphae.runtime.TopicNames.deadLetter(routes.application(), r.name())).add("Read");
+            topics.get(io.hyphae.plan.TopicNames.deadLetter(routes.application(), r.name())).add("Read");
             topics.get(r.from()).add("Write");
         });
         List<String> lines = new ArrayList<>();

@@ -1,9 +1,10 @@
 package io.hyphae.cli;
 
+import io.hyphae.plan.TopicSpec;
 import io.hyphae.route.RouteDefinition;
 import io.hyphae.route.RouteFile;
-import io.hyphae.runtime.LineageHeaders;
-import io.hyphae.runtime.TopicNames;
+import io.hyphae.event.LineageHeaders;
+import io.hyphae.plan.TopicNames;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -163,7 +164,7 @@ final class DlqCommand implements Runnable {
             cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             Properties pp = target.props();
             pp.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
-            pp.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(io.hyphae.runtime.StreamsConfigFactory.MAX_RECORD_BYTES));
+            pp.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(TopicSpec.MAX_RECORD_BYTES));
             int replayed = 0;
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer());
                  KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {

@@ -4,8 +4,8 @@ import io.hyphae.route.RouteDefinition;
 import io.hyphae.route.TableDefinition;
 import io.hyphae.route.TableMode;
 import io.hyphae.runtime.CompiledApplication;
-import io.hyphae.runtime.StageInfo;
-import io.hyphae.runtime.TopicNames;
+import io.hyphae.plan.StageInfo;
+import io.hyphae.plan.TopicNames;
 import io.hyphae.stage.enrich.EnrichDefinition;
 
 import java.util.LinkedHashSet;

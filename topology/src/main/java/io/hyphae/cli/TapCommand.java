@@ -3,7 +3,7 @@ package io.hyphae.cli;
 import io.hyphae.route.RouteDefinition;
 import io.hyphae.route.RouteFile;
 import io.hyphae.route.StageDefinition;
-import io.hyphae.runtime.TopicNames;
+import io.hyphae.plan.TopicNames;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

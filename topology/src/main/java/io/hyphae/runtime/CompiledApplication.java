@@ -1,5 +1,7 @@
 package io.hyphae.runtime;
 
+import io.hyphae.plan.StageInfo;
+import io.hyphae.plan.TopicSpec;
 import io.hyphae.route.RouteFile;
 import org.apache.kafka.streams.Topology;
 

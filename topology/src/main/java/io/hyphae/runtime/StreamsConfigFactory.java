@@ -1,5 +1,6 @@
 package io.hyphae.runtime;
 
+import io.hyphae.plan.TopicSpec;
 import io.hyphae.route.RouteFile;
 import io.hyphae.runtime.internals.DeadLetterProcessingExceptionHandler;
 import io.hyphae.runtime.internals.DeadLetterProductionExceptionHandler;
@@ -30,7 +31,7 @@ public final class StreamsConfigFactory {
     static final String AT_LEAST_ONCE_COMMIT_INTERVAL_MS = "1000";
 
     /** Largest record Hyphae writes: its topics' max.message.bytes and its producer's max.request.size (16 MiB). */
-    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+    public static final int MAX_RECORD_BYTES = TopicSpec.MAX_RECORD_BYTES;
 
     private StreamsConfigFactory() {
     }

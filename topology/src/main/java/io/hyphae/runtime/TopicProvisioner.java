@@ -1,5 +1,6 @@
 package io.hyphae.runtime;
 
+import io.hyphae.plan.TopicSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;

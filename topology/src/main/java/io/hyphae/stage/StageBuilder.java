@@ -1,33 +1,22 @@
 package io.hyphae.stage;
 
-import io.hyphae.route.Location;
 import io.hyphae.route.StageDefinition;
-import io.hyphae.route.loader.YamlNode;
+import io.hyphae.spec.StageSpec;
 
-import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * One stage type: how its definition is read from the route file and how it is built into the
- * per-event logic. To add a stage type, write its definition record and its builder and register the
- * builder in {@link StageTypes}; the loader, the compiler, the JSON Schema test and the docs pick it up.
+ * The stream runtime's side of one stage type: turns a checked definition into the per-event logic. The type's
+ * {@link StageSpec} (in the core) reads and checks the definition; to add a type, write the spec and the builder
+ * and register each in one line ({@code StageSpecs}, {@link StageTypes}).
  */
 public interface StageBuilder<D extends StageDefinition> {
 
-    /** The key that selects this type in a route file, e.g. {@code enrich}. */
-    String type();
-
-    /** The fields of the type's body (empty when the body is not a mapping, e.g. a router's list). */
-    List<String> fields();
-
-    /** Reads the body under the type key; reports problems on the node and returns empty if unusable. */
-    Optional<D> define(String stageName, Location location, YamlNode body);
+    StageSpec<D> spec();
 
     /**
-     * Builds the stage: compiles its expressions once and returns a supplier of its logic, called once
-     * per stream task (stateless logic may return the same instance). Semantic problems (bad CEL,
-     * unknown tables) are reported through the context.
+     * Returns a supplier of the stage's logic, called once per stream task (stateless logic may return the same
+     * instance). The definition has passed the checker: its expressions are compiled, its tables exist.
      */
     Supplier<StageLogic> build(D definition, BuildContext context);
 }

@@ -1,5 +1,7 @@
 package io.hyphae.stage;
 
+import io.hyphae.event.Event;
+
 /**
  * The per-event work of one stage. The surrounding processor writes the stage topic, the dead-letter
  * topic and forwards to the next stage, so a stage only decides. An exception thrown here sends the

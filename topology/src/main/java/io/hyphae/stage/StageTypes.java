@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The registry of stage types: the one place a new stage type is added. */
+/** The stream runtime's registry of stage builders, one per type of {@code StageSpecs}. */
 public final class StageTypes {
 
     private static final List<StageBuilder<?>> BUILDERS = List.of(
@@ -24,7 +24,7 @@ public final class StageTypes {
     private static final Map<String, StageBuilder<?>> BY_TYPE = new LinkedHashMap<>();
 
     static {
-        BUILDERS.forEach(b -> BY_TYPE.put(b.type(), b));
+        BUILDERS.forEach(b -> BY_TYPE.put(b.spec().type(), b));
     }
 
     private StageTypes() {
@@ -36,9 +36,5 @@ public final class StageTypes {
 
     public static List<StageBuilder<?>> all() {
         return BUILDERS;
-    }
-
-    public static List<String> names() {
-        return List.copyOf(BY_TYPE.keySet());
     }
 }

@@ -1,5 +1,6 @@
 package io.hyphae.runtime;
 
+import io.hyphae.event.LineageHeaders;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.streams.test.TestRecord;

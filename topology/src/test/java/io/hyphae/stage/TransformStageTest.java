@@ -1,6 +1,6 @@
 package io.hyphae.stage;
 
-import io.hyphae.runtime.LineageHeaders;
+import io.hyphae.event.LineageHeaders;
 import io.hyphae.runtime.RouteDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -6,7 +6,7 @@ import io.hyphae.cel.ResultKind;
 import io.hyphae.format.Formats;
 import io.hyphae.route.Expression;
 import io.hyphae.route.Location;
-import io.hyphae.stage.Event;
+import io.hyphae.event.Event;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;

@@ -1,6 +1,7 @@
 package io.hyphae.runtime.internals;
 
-import io.hyphae.runtime.TopicNames;
+import io.hyphae.plan.TopicNames;
+import io.hyphae.runtime.NodeNames;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -9,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -33,13 +35,17 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         String node = context.processorNodeId();
-        int dot = node.indexOf('.');
-        String route = dot > 0 ? node.substring(0, dot) : node;
+        Optional<String> route = NodeNames.route(node);
+        if (route.isEmpty()) {
+            // A table's update node: there is no route, so no dead-letter topic; a table row must not be skipped silently.
+            LOG.error("Cannot process a record of {} ({}-{}@{})", node, context.topic(), context.partition(), context.offset(), exception);
+            return Response.fail();
+        }
         LOG.warn("Unexpected failure in {} for {}-{}@{}; sending the record to the dead-letter topic", node,
                 context.topic(), context.partition(), context.offset(), exception);
         var headers = DeadLetters.headers(context.headers(), node, DeadLetters.reason(exception),
                 exception.getClass().getName(), context.topic(), context.partition(), context.offset());
-        ProducerRecord<byte[], byte[]> dlq = new ProducerRecord<>(TopicNames.deadLetter(application, route), null,
+        ProducerRecord<byte[], byte[]> dlq = new ProducerRecord<>(TopicNames.deadLetter(application, route.get()), null,
                 context.timestamp(), context.sourceRawKey(), context.sourceRawValue(), headers);
         return Response.resume(List.of(dlq));
     }

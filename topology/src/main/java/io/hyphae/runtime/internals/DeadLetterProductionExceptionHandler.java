@@ -1,6 +1,7 @@
 package io.hyphae.runtime.internals;
 
-import io.hyphae.runtime.TopicNames;
+import io.hyphae.plan.TopicNames;
+import io.hyphae.runtime.NodeNames;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Headers;
@@ -10,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -48,9 +50,13 @@ public final class DeadLetterProductionExceptionHandler implements ProductionExc
 
     private Response deadLetter(ErrorHandlerContext context, String failedTopic, Exception exception) {
         String node = context.processorNodeId();
-        int dot = node.indexOf('.');
-        String route = dot > 0 ? node.substring(0, dot) : node;
-        String deadLetterTopic = TopicNames.deadLetter(application, route);
+        Optional<String> route = NodeNames.route(node);
+        if (route.isEmpty()) {
+            // A table's update node: there is no route, so no dead-letter topic; a table row must not be skipped silently.
+            LOG.error("Cannot process a record of {} ({}-{}@{})", node, context.topic(), context.partition(), context.offset(), exception);
+            return Response.fail();
+        }
+        String deadLetterTopic = TopicNames.deadLetter(application, route.get());
         byte[] value = context.sourceRawValue();
         String reason = "cannot write to " + failedTopic + ": " + DeadLetters.reason(exception);
         if (failedTopic.equals(deadLetterTopic)) {

@@ -1,13 +1,13 @@
 package io.hyphae.runtime.internals;
 
-import io.hyphae.runtime.LineageHeaders;
+import io.hyphae.event.LineageHeaders;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import io.hyphae.stage.Event;
+import io.hyphae.event.Event;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;

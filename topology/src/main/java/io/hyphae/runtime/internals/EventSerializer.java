@@ -1,7 +1,7 @@
 package io.hyphae.runtime.internals;
 
 import io.hyphae.format.PayloadFormat;
-import io.hyphae.stage.Event;
+import io.hyphae.event.Event;
 import org.apache.kafka.common.serialization.Serializer;
 
 /** Writes an event's current value: its received bytes while unchanged, else encoded once per change. */

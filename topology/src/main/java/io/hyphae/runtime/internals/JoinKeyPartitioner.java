@@ -1,6 +1,6 @@
 package io.hyphae.runtime.internals;
 
-import io.hyphae.stage.Event;
+import io.hyphae.event.Event;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 

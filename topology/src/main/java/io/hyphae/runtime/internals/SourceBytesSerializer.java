@@ -1,6 +1,6 @@
 package io.hyphae.runtime.internals;
 
-import io.hyphae.stage.Event;
+import io.hyphae.event.Event;
 import org.apache.kafka.common.serialization.Serializer;
 
 /** Writes the value bytes exactly as the route received them: what a dead-letter topic must hold. */

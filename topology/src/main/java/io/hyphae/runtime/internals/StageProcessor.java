@@ -1,7 +1,7 @@
 package io.hyphae.runtime.internals;
 
-import io.hyphae.runtime.LineageHeaders;
-import io.hyphae.stage.Event;
+import io.hyphae.event.LineageHeaders;
+import io.hyphae.event.Event;
 import io.hyphae.stage.Outcome;
 import io.hyphae.stage.StageLogic;
 import io.hyphae.stage.StageRuntime;

@@ -10,8 +10,9 @@ import io.hyphae.route.Location;
 import io.hyphae.route.TableDefinition;
 import io.hyphae.route.loader.YamlNode;
 import io.hyphae.stage.BuildContext;
-import io.hyphae.stage.Event;
+import io.hyphae.event.Event;
 import io.hyphae.stage.Outcome;
+import io.hyphae.spec.StageSpec;
 import io.hyphae.stage.StageBuilder;
 import io.hyphae.stage.StageLogic;
 import io.hyphae.stage.StageRuntime;
@@ -27,48 +28,19 @@ import java.util.function.Supplier;
 
 public final class EnrichBuilder implements StageBuilder<EnrichDefinition> {
 
-    static final String TYPE = "enrich";
-    private static final List<String> FIELDS = List.of("table", "key", "as", "onMiss");
-
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public List<String> fields() {
-        return FIELDS;
-    }
-
-    @Override
-    public Optional<EnrichDefinition> define(String stageName, Location location, YamlNode body) {
-        return body.mapping(FIELDS).flatMap(m -> {
-            Optional<YamlNode> table = m.require("table");
-            Optional<String> tableName = table.flatMap(YamlNode::nonEmptyString);
-            Optional<Expression> key = m.requireExpression("key");
-            Optional<YamlNode> as = m.require("as");
-            Optional<String> asName = as.flatMap(YamlNode::nonEmptyString);
-            OnMiss onMiss = m.get("onMiss").flatMap(n -> n.enumValue(OnMiss.class)).orElse(OnMiss.DEAD_LETTER);
-            if (tableName.isEmpty() || key.isEmpty() || asName.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(new EnrichDefinition(stageName, location, tableName.get(), table.get().location(),
-                    key.get(), asName.get(), as.get().location(), onMiss));
-        });
+    public StageSpec<EnrichDefinition> spec() {
+        return EnrichSpec.INSTANCE;
     }
 
     @Override
     public Supplier<StageLogic> build(EnrichDefinition definition, BuildContext context) {
-        CompiledExpression key = context.expression(definition.key(), ResultKind.ANY);
-        context.declareVariable(definition.as(), definition.asLocation(), "as");
-        Optional<TableDefinition> table = context.table(definition.table(), definition.tableLocation(), "enrich.table");
-        if (table.isEmpty()) {
-            return () -> event -> Outcome.deadLetter("unknown table");
-        }
-        String store = context.join(table.get(), key);
-        PayloadFormat rowFormat = context.format(table.get());
+        CompiledExpression key = context.expression(definition.key());
+        TableDefinition table = context.table(definition.table());
+        String store = context.store(table);
+        PayloadFormat rowFormat = context.format(table);
         // One instance per task: it holds that task's store.
-        return () -> new EnrichLogic(store, key, table.get(), rowFormat, definition.as(), definition.onMiss());
+        return () -> new EnrichLogic(store, key, table, rowFormat, definition.as(), definition.onMiss());
     }
 
     private static final class EnrichLogic implements StageLogic {

@@ -5,8 +5,9 @@ import io.hyphae.cel.ResultKind;
 import io.hyphae.route.Location;
 import io.hyphae.route.loader.YamlNode;
 import io.hyphae.stage.BuildContext;
-import io.hyphae.stage.Event;
+import io.hyphae.event.Event;
 import io.hyphae.stage.Outcome;
+import io.hyphae.spec.StageSpec;
 import io.hyphae.stage.StageBuilder;
 import io.hyphae.stage.StageLogic;
 
@@ -16,28 +17,14 @@ import java.util.function.Supplier;
 
 public final class FilterBuilder implements StageBuilder<FilterDefinition> {
 
-    static final String TYPE = "filter";
-    private static final List<String> FIELDS = List.of("when");
-
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public List<String> fields() {
-        return FIELDS;
-    }
-
-    @Override
-    public Optional<FilterDefinition> define(String stageName, Location location, YamlNode body) {
-        return body.mapping(FIELDS).flatMap(m -> m.requireExpression("when"))
-                .map(when -> new FilterDefinition(stageName, location, when));
+    public StageSpec<FilterDefinition> spec() {
+        return FilterSpec.INSTANCE;
     }
 
     @Override
     public Supplier<StageLogic> build(FilterDefinition definition, BuildContext context) {
-        CompiledExpression when = context.expression(definition.when(), ResultKind.BOOL);
+        CompiledExpression when = context.expression(definition.when());
         StageLogic logic = event -> when.test(event) ? Outcome.CONTINUE : Outcome.DROP;
         return () -> logic;
     }

@@ -7,8 +7,9 @@ import io.hyphae.route.Expression;
 import io.hyphae.route.Location;
 import io.hyphae.route.loader.YamlNode;
 import io.hyphae.stage.BuildContext;
-import io.hyphae.stage.Event;
+import io.hyphae.event.Event;
 import io.hyphae.stage.Outcome;
+import io.hyphae.spec.StageSpec;
 import io.hyphae.stage.StageBuilder;
 import io.hyphae.stage.StageLogic;
 
@@ -21,35 +22,9 @@ import java.util.function.Supplier;
 
 public final class TransformBuilder implements StageBuilder<TransformDefinition> {
 
-    static final String TYPE = "transform";
-    private static final List<String> FIELDS = List.of("set", "rename", "remove");
-
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public List<String> fields() {
-        return FIELDS;
-    }
-
-    @Override
-    public Optional<TransformDefinition> define(String stageName, Location location, YamlNode body) {
-        return body.mapping(FIELDS).map(m -> {
-            Map<String, Expression> set = new LinkedHashMap<>();
-            m.get("set").flatMap(YamlNode::namedEntries).ifPresent(s -> s.entries().forEach((field, node) ->
-                    node.expression().ifPresent(e -> set.put(field, e))));
-            Map<String, String> rename = new LinkedHashMap<>();
-            m.get("rename").flatMap(YamlNode::namedEntries).ifPresent(r -> r.entries().forEach((from, node) ->
-                    node.nonEmptyString().ifPresent(to -> rename.put(from, to))));
-            List<String> remove = new ArrayList<>();
-            m.get("remove").flatMap(YamlNode::sequence).ifPresent(items -> items.forEach(i -> i.nonEmptyString().ifPresent(remove::add)));
-            if (m.entries().isEmpty()) {
-                body.problem("a transform stage needs at least one of 'set', 'rename', 'remove'");
-            }
-            return new TransformDefinition(stageName, location, set, rename, remove);
-        });
+    public StageSpec<TransformDefinition> spec() {
+        return TransformSpec.INSTANCE;
     }
 
     @Override
@@ -58,7 +33,7 @@ public final class TransformBuilder implements StageBuilder<TransformDefinition>
         List<CompiledExpression> setExpressions = new ArrayList<>();
         definition.set().forEach((field, expression) -> {
             setPaths.add(Values.path(field));
-            setExpressions.add(context.expression(expression, ResultKind.ANY));
+            setExpressions.add(context.expression(expression));
         });
         List<List<String>> renameFrom = definition.rename().keySet().stream().map(Values::path).toList();
         List<List<String>> renameTo = definition.rename().values().stream().map(Values::path).toList();

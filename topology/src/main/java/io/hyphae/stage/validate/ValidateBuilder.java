@@ -6,8 +6,9 @@ import io.hyphae.format.Values;
 import io.hyphae.route.Location;
 import io.hyphae.route.loader.YamlNode;
 import io.hyphae.stage.BuildContext;
-import io.hyphae.stage.Event;
+import io.hyphae.event.Event;
 import io.hyphae.stage.Outcome;
+import io.hyphae.spec.StageSpec;
 import io.hyphae.stage.StageBuilder;
 import io.hyphae.stage.StageLogic;
 
@@ -18,41 +19,9 @@ import java.util.function.Supplier;
 
 public final class ValidateBuilder implements StageBuilder<ValidateDefinition> {
 
-    static final String TYPE = "validate";
-    private static final List<String> FIELDS = List.of("required", "rules");
-    public static final List<String> RULE_FIELDS = List.of("rule", "message");
-
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public List<String> fields() {
-        return FIELDS;
-    }
-
-    @Override
-    public Optional<ValidateDefinition> define(String stageName, Location location, YamlNode body) {
-        return body.mapping(FIELDS).map(m -> {
-            List<String> required = new ArrayList<>();
-            m.get("required").flatMap(YamlNode::sequence).ifPresent(items -> items.forEach(i -> i.nonEmptyString().ifPresent(required::add)));
-            List<ValidateDefinition.Rule> rules = new ArrayList<>();
-            m.get("rules").flatMap(YamlNode::sequence).ifPresent(items -> {
-                for (YamlNode item : items) {
-                    if (item.isMapping()) {
-                        item.mapping(RULE_FIELDS).ifPresent(r -> r.requireExpression("rule")
-                                .ifPresent(e -> rules.add(new ValidateDefinition.Rule(e, r.string("message")))));
-                    } else {
-                        item.expression().ifPresent(e -> rules.add(new ValidateDefinition.Rule(e, Optional.empty())));
-                    }
-                }
-            });
-            if (required.isEmpty() && rules.isEmpty() && m.entries().keySet().stream().noneMatch(FIELDS::contains)) {
-                body.problem("a validate stage needs 'required' fields or 'rules'");
-            }
-            return new ValidateDefinition(stageName, location, required, rules);
-        });
+    public StageSpec<ValidateDefinition> spec() {
+        return ValidateSpec.INSTANCE;
     }
 
     @Override
@@ -61,7 +30,7 @@ public final class ValidateBuilder implements StageBuilder<ValidateDefinition> {
         List<CompiledExpression> rules = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         for (ValidateDefinition.Rule rule : definition.rules()) {
-            rules.add(context.expression(rule.condition(), ResultKind.BOOL));
+            rules.add(context.expression(rule.condition()));
             reasons.add("validation failed: " + rule.message().orElse("rule '" + rule.condition().text() + "' is false"));
         }
         StageLogic logic = new ValidateLogic(definition.required(), required, rules, reasons);

@@ -1,0 +1,20 @@
+package io.hyphae.plan;
+
+import io.hyphae.route.RouteFile;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A route file that passed every static rule: its topic plan (every topic the application reads, writes or creates,
+ * with how to create it) and its checked stages per route, in file order.
+ */
+public record CheckedFile(RouteFile file, List<TopicSpec> topics, Map<String, List<CheckedStage>> routes) {
+
+    /** The stages in route and stage order, for describe and the docs. */
+    public List<StageInfo> stageInfos() {
+        return routes.values().stream().flatMap(List::stream)
+                .map(s -> new StageInfo(s.route().name(), s.definition().name(), s.definition().type(), s.topic(), s.destinations()))
+                .toList();
+    }
+}

@@ -1,0 +1,311 @@
+package io.hyphae.plan;
+
+import io.hyphae.cel.CelEngine;
+import io.hyphae.cel.CompiledExpression;
+import io.hyphae.cel.ResultKind;
+import io.hyphae.route.Expression;
+import io.hyphae.route.Location;
+import io.hyphae.route.RouteDefinition;
+import io.hyphae.route.RouteFile;
+import io.hyphae.route.StageDefinition;
+import io.hyphae.route.TableDefinition;
+import io.hyphae.route.TableMode;
+import io.hyphae.route.loader.Names;
+import io.hyphae.route.loader.Problems;
+import io.hyphae.route.loader.Suggestions;
+import io.hyphae.spec.StageDeclarations;
+import io.hyphae.spec.StageSpec;
+import io.hyphae.spec.StageSpecs;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every static rule of a route file that needs more than one field to decide: CEL syntax and types in each stage's
+ * scope, tables and routes referred to, topic collisions, routes sharing an input, terminal stages, cycles between
+ * routes; and the topic plan. Builds no runtime: the loader runs it on every file, the stream runtime wires what it
+ * returns, and the connectors read the same plan.
+ */
+public final class RouteChecker {
+
+    private final RouteFile file;
+    private final String app;
+    private final Map<String, Integer> parsedUntil;
+    private final CelEngine cel;
+    private final Problems problems;
+    private final Map<String, TopicSpec> topics = new LinkedHashMap<>();
+    private final Map<String, String> writers = new HashMap<>();
+    private final Map<String, List<CheckedStage>> routes = new LinkedHashMap<>();
+    private final Map<String, Set<String>> routeTargets = new HashMap<>();
+
+    private RouteChecker(RouteFile file, Map<String, Integer> parsedUntil, CelEngine cel, Problems problems) {
+        this.file = file;
+        this.app = file.application();
+        this.parsedUntil = parsedUntil;
+        this.cel = cel;
+        this.problems = problems;
+    }
+
+    /** Checks a loaded file; throws a {@link io.hyphae.route.RouteFileException} listing every problem. */
+    public static CheckedFile check(RouteFile file) {
+        Problems problems = new Problems();
+        CheckedFile checked = check(file, Map.of(), problems);
+        problems.throwIfAny();
+        return checked;
+    }
+
+    /**
+     * Checks what parsed of a file, adding what it finds to {@code problems}, whose caller reports them.
+     * {@code parsedUntil} gives, for a route some stage of which did not parse, how many of its stages parsed before
+     * it: the expressions of the stages after that are checked for syntax only, since the variables the missing stage
+     * would declare are unknown. The result is complete only when no problem was added.
+     */
+    public static CheckedFile check(RouteFile file, Map<String, Integer> parsedUntil, Problems problems) {
+        return new RouteChecker(file, parsedUntil, new CelEngine(), problems).run();
+    }
+
+    private CheckedFile run() {
+        Map<String, String> inputs = new HashMap<>();
+        for (TableDefinition table : file.tables().values()) {
+            addTopic(table.topic(), TopicSpec.Role.TABLE, "table " + table.name(), Map.of("cleanup.policy", "compact"), Optional.empty());
+        }
+        for (RouteDefinition route : file.routes().values()) {
+            String other = inputs.putIfAbsent(route.from(), route.name());
+            if (other != null) {
+                problems.add(route.location(), "routes." + route.name() + ".from",
+                        "topic '" + route.from() + "' is already the input of route '" + other + "'; a topic feeds one route");
+            }
+            file.tables().values().stream().filter(t -> t.topic().equals(route.from())).findFirst().ifPresent(t ->
+                    problems.add(route.location(), "routes." + route.name() + ".from",
+                            "topic '" + route.from() + "' is the topic of table '" + t.name() + "'"));
+            addTopic(route.from(), TopicSpec.Role.INPUT, "route " + route.name(), Map.of(), Optional.empty());
+        }
+        for (RouteDefinition route : file.routes().values()) {
+            if (route.name().equals(inputs.get(route.from()))) {
+                checkRoute(route);
+            }
+        }
+        checkCycles();
+        return new CheckedFile(file, List.copyOf(topics.values()), Map.copyOf(routes));
+    }
+
+    private void checkRoute(RouteDefinition route) {
+        String r = route.name();
+        if (app != null) {
+            addWritten(TopicNames.deadLetter(app, r), TopicSpec.Role.DEAD_LETTER, "the dead-letter topic of route " + r,
+                    route.location(), Optional.empty());
+        }
+        Set<String> scope = new LinkedHashSet<>();
+        List<Declarations> declared = new ArrayList<>();
+        for (int i = 0; i < route.stages().size(); i++) {
+            StageDefinition def = route.stages().get(i);
+            Declarations d = new Declarations(route, def, i, scope, i >= parsedUntil.getOrDefault(r, Integer.MAX_VALUE));
+            declare(StageSpecs.of(def.type()).orElseThrow(), def, d);
+            if (d.terminal && i < route.stages().size() - 1) {
+                problems.add(def.location(), d.path(), "a " + def.type() + " stage sends events elsewhere, so it must be the last stage of its route");
+            }
+            declared.add(d);
+        }
+        List<CheckedStage> stages = new ArrayList<>();
+        for (int i = 0; i < declared.size(); i++) {
+            Declarations d = declared.get(i);
+            String name = d.stage.name();
+            String topic = app == null ? null : TopicNames.stage(app, r, name);
+            if (d.partitionedJoin != null && app != null) {
+                addWritten(TopicNames.repartition(app, r, name), TopicSpec.Role.REPARTITION, "the repartition topic of stage " + r + "." + name,
+                        d.stage.location(), Optional.of(d.partitionedJoin.table().topic()));
+            }
+            if (topic != null) {
+                addWritten(topic, TopicSpec.Role.STAGE, "the topic of stage " + r + "." + name, d.stage.location(), Optional.empty());
+            }
+            List<String> destinations = i + 1 < declared.size() ? List.of(declared.get(i + 1).stage.name()) : List.copyOf(d.branchTopics);
+            stages.add(new CheckedStage(route, d.stage, i, topic, Map.copyOf(d.expressions), List.copyOf(d.joins),
+                    List.copyOf(d.branchTopics), Optional.ofNullable(d.partitionedJoin), destinations));
+        }
+        routes.put(r, List.copyOf(stages));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <D extends StageDefinition> void declare(StageSpec<D> spec, StageDefinition def, StageDeclarations declarations) {
+        spec.declare((D) def, declarations);
+    }
+
+    private void addTopic(String name, TopicSpec.Role role, String owner, Map<String, String> extraConfig, Optional<String> copartition) {
+        if (topics.containsKey(name)) {
+            return;
+        }
+        Map<String, String> config = new LinkedHashMap<>();
+        // Every topic Hyphae creates takes the records it reads and writes, dead letters included.
+        config.put("max.message.bytes", Integer.toString(TopicSpec.MAX_RECORD_BYTES));
+        config.putAll(file.topics().config());
+        config.putAll(extraConfig);
+        boolean ownSizing = role != TopicSpec.Role.TABLE && role != TopicSpec.Role.REPARTITION;
+        topics.put(name, new TopicSpec(name, role, owner,
+                ownSizing ? file.topics().partitions() : Optional.empty(),
+                role == TopicSpec.Role.REPARTITION ? Optional.empty() : file.topics().replicationFactor(),
+                Map.copyOf(config), copartition));
+    }
+
+    /** A topic this application writes: it must not be written by anything else, nor be an input or a table. */
+    private void addWritten(String name, TopicSpec.Role role, String owner, Location location, Optional<String> copartition) {
+        String previous = writers.putIfAbsent(name, owner);
+        if (previous != null) {
+            problems.add(location, "", "topic '" + name + "' would be both " + previous + " and " + owner);
+            return;
+        }
+        TopicSpec existing = topics.get(name);
+        if (existing != null && (existing.role() == TopicSpec.Role.INPUT || existing.role() == TopicSpec.Role.TABLE)) {
+            problems.add(location, "", "topic '" + name + "' would be both " + owner + " and the " + existing.owner() + " input");
+            return;
+        }
+        if (name.length() > 249) {
+            problems.add(location, "", "topic name '" + name + "' is longer than Kafka's limit of 249 characters");
+        }
+        addTopic(name, role, owner, Map.of(), copartition);
+    }
+
+    private void checkCycles() {
+        Set<String> done = new HashSet<>();
+        for (RouteDefinition route : file.routes().values()) {
+            List<String> path = new ArrayList<>();
+            if (findCycle(route.name(), new HashSet<>(), done, path)) {
+                problems.add(route.location(), "routes." + route.name(),
+                        "routes form a cycle: " + String.join(" -> ", path) + "; an event would loop forever");
+                return;
+            }
+        }
+    }
+
+    private boolean findCycle(String node, Set<String> onPath, Set<String> done, List<String> path) {
+        if (onPath.contains(node)) {
+            path.add(node);
+            return true;
+        }
+        if (!done.add(node)) {
+            return false;
+        }
+        onPath.add(node);
+        path.add(node);
+        for (String next : routeTargets.getOrDefault(node, Set.of())) {
+            if (findCycle(next, onPath, done, path)) {
+                return true;
+            }
+        }
+        onPath.remove(node);
+        path.remove(path.size() - 1);
+        return false;
+    }
+
+    /** What one stage's spec declared. */
+    private final class Declarations implements StageDeclarations {
+        final RouteDefinition route;
+        final StageDefinition stage;
+        final int index;
+        final Set<String> scope;
+        final Map<Expression, CompiledExpression> expressions = new LinkedHashMap<>();
+        final List<TableDefinition> joins = new ArrayList<>();
+        final List<String> branchTopics = new ArrayList<>();
+        CheckedStage.Join partitionedJoin;
+        final boolean syntaxOnly;
+        boolean terminal;
+
+        Declarations(RouteDefinition route, StageDefinition stage, int index, Set<String> scope, boolean syntaxOnly) {
+            this.route = route;
+            this.stage = stage;
+            this.index = index;
+            this.scope = scope;
+            this.syntaxOnly = syntaxOnly;
+        }
+
+        String path() {
+            return CheckedStage.path(route, stage, index);
+        }
+
+        @Override
+        public CompiledExpression expression(Expression expression, ResultKind kind) {
+            if (syntaxOnly) {
+                cel.checkSyntax(expression).forEach(issue -> problems.add(issue.location(), expression.path(), "invalid CEL: " + issue.message()));
+                return null;
+            }
+            CelEngine.Result result = cel.compile(expression, scope, kind);
+            result.issues().forEach(issue -> problems.add(issue.location(), expression.path(), "invalid CEL: " + issue.message()));
+            if (result.ok()) {
+                expressions.put(expression, result.expression());
+            }
+            return result.expression();
+        }
+
+        @Override
+        public Optional<TableDefinition> table(String name, Location location, String path) {
+            Optional<TableDefinition> table = file.table(name);
+            if (table.isEmpty()) {
+                problems.add(location, path(), "unknown table '" + name + "'" + Suggestions.didYouMean(name, file.tables().keySet())
+                        + (file.tables().isEmpty() ? "; the file declares no tables" : "; declared tables: " + file.tables().keySet()));
+            }
+            return table;
+        }
+
+        @Override
+        public void join(TableDefinition table, CompiledExpression key) {
+            joins.add(table);
+            if (table.mode() == TableMode.PARTITIONED) {
+                if (partitionedJoin != null) {
+                    problems.add(stage.location(), path(), "a stage can join at most one partitioned table");
+                }
+                partitionedJoin = new CheckedStage.Join(table, key);
+            }
+        }
+
+        @Override
+        public void declareVariable(String name, Location location, String field) {
+            String path = path() + "." + field;
+            if (CelEngine.RESERVED_VARIABLES.contains(name)) {
+                problems.add(location, path, "'" + name + "' is a built-in variable; choose another name");
+            } else if (!Names.NAME.matcher(name).matches() || name.contains("-") || Character.isDigit(name.charAt(0))) {
+                problems.add(location, path, "'" + name + "' cannot be a CEL variable: use letters, digits and '_', starting with a letter");
+            } else if (!scope.add(name)) {
+                problems.add(location, path, "'" + name + "' is already declared by an earlier enrich stage of this route");
+            }
+        }
+
+        @Override
+        public void branch(String to, Location location, String path) {
+            Optional<RouteDefinition> target = file.route(to);
+            String topic = to;
+            if (target.isPresent()) {
+                topic = target.get().from();
+                routeTargets.computeIfAbsent(route.name(), r -> new LinkedHashSet<>()).add(to);
+            } else if (!Suggestions.didYouMean(to, file.routes().keySet()).isEmpty()) {
+                // Almost a route name: far more likely a typo than a new topic.
+                problems.add(location, path, "'" + to + "' is not a route of this file" + Suggestions.didYouMean(to, file.routes().keySet())
+                        + "; name an existing route, or a topic whose name is not this close to a route's");
+            } else if (Names.isTopic(to)) {
+                if (writers.containsKey(topic)) {
+                    problems.add(location, path, "'" + to + "' is " + writers.get(topic) + "; route to another route or topic");
+                }
+                addTopic(topic, TopicSpec.Role.DESTINATION, "route " + route.name(), Map.of(), Optional.empty());
+            } else {
+                problems.add(location, path, "'" + to + "' is neither a route of this file" + Suggestions.didYouMean(to, file.routes().keySet())
+                        + " nor a valid topic name");
+            }
+            branchTopics.add(topic);
+        }
+
+        @Override
+        public void terminal() {
+            terminal = true;
+        }
+
+        @Override
+        public void problem(Location location, String path, String message) {
+            problems.add(location, path, message);
+        }
+    }
+}

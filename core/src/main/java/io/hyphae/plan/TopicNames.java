@@ -1,0 +1,29 @@
+package io.hyphae.plan;
+
+/**
+ * The documented topic naming: a consumer can find any stage's topic from the route file alone.
+ * <ul>
+ *   <li>stage topic: {@code <application>.<route>.<stage>}</li>
+ *   <li>dead-letter topic: {@code <application>.<route>.dlq}</li>
+ *   <li>repartition topic of a partitioned enrich: {@code <application>.<route>.<stage>.repartition}</li>
+ * </ul>
+ */
+public final class TopicNames {
+
+    public static final String DEAD_LETTER_SUFFIX = "dlq";
+
+    private TopicNames() {
+    }
+
+    public static String stage(String application, String route, String stage) {
+        return application + "." + route + "." + stage;
+    }
+
+    public static String deadLetter(String application, String route) {
+        return application + "." + route + "." + DEAD_LETTER_SUFFIX;
+    }
+
+    public static String repartition(String application, String route, String stage) {
+        return application + "." + route + "." + stage + ".repartition";
+    }
+}

@@ -1,0 +1,17 @@
+package io.hyphae.plan;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A topic the application reads or writes, and how to create it when it is missing.
+ * {@code copartitionWith} names a topic whose partition count this one must have (repartition topics).
+ */
+public record TopicSpec(String name, Role role, String owner, Optional<Integer> partitions, Optional<Short> replicationFactor,
+                        Map<String, String> config, Optional<String> copartitionWith) {
+
+    /** The largest record Hyphae reads or writes: every topic it creates accepts it, dead-letter topics included. */
+    public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+    public enum Role { INPUT, TABLE, STAGE, DEAD_LETTER, DESTINATION, REPARTITION }
+}

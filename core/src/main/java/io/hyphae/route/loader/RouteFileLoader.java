@@ -1,0 +1,319 @@
+package io.hyphae.route.loader;
+
+import io.hyphae.route.Format;
+import io.hyphae.route.KafkaSettings;
+import io.hyphae.route.KeyFormat;
+import io.hyphae.route.Location;
+import io.hyphae.route.RouteDefinition;
+import io.hyphae.route.RouteFile;
+import io.hyphae.route.RouteFileException;
+import io.hyphae.route.StageDefinition;
+import io.hyphae.route.TableDefinition;
+import io.hyphae.route.TableMode;
+import io.hyphae.route.TopicSettings;
+import io.hyphae.route.RegistrySettings;
+import io.hyphae.route.SchemaSource;
+import io.hyphae.route.SubjectStrategy;
+import io.hyphae.route.Problem;
+import io.hyphae.plan.CheckedFile;
+import io.hyphae.plan.RouteChecker;
+import io.hyphae.spec.StageSpec;
+import io.hyphae.spec.StageSpecs;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates a route file before anything starts. Every problem is collected with its
+ * file:line:column and field path; {@link #load} throws a {@link RouteFileException} listing all of
+ * them, or returns a file whose routes are known to compile. Not thread-safe: one load at a time per instance.
+ */
+public final class RouteFileLoader {
+
+    public static final List<String> TOP_LEVEL_FIELDS = List.of("application", "kafka", "registry", "topics", "tables", "routes");
+    public static final List<String> REGISTRY_FIELDS = List.of("url", "basicAuth", "properties", "autoRegister", "subjectStrategy");
+    public static final List<String> KAFKA_FIELDS = List.of("bootstrap", "properties", "streams");
+    public static final List<String> TOPICS_FIELDS = List.of("partitions", "replicationFactor", "config");
+    public static final List<String> TABLE_FIELDS = List.of("topic", "format", "keyFormat", "mode", "schema");
+    public static final List<String> ROUTE_FIELDS = List.of("from", "format", "keyFormat", "schema", "stages");
+
+
+    private final Function<String, String> environment;
+    /** Per route with a stage that did not parse: how many stages parsed before it. */
+    private final Map<String, Integer> parsedUntil = new HashMap<>();
+    private Path baseDir = Path.of("");
+
+    public RouteFileLoader() {
+        this(System::getenv);
+    }
+
+    public RouteFileLoader(Function<String, String> environment) {
+        this.environment = environment;
+    }
+
+    public RouteFile load(Path path) {
+        return load(path.toString(), read(path));
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new RouteFileException(List.of(new Problem(new Location(path.toString(), 0, 0), "", "no such file")));
+        } catch (IOException e) {
+            throw new RouteFileException(List.of(new Problem(new Location(path.toString(), 0, 0), "", "cannot read: " + e.getMessage())));
+        }
+    }
+
+    /** Parses and checks the structure, then runs the {@link RouteChecker} so that semantic problems are found too. */
+    public RouteFile load(String fileName, String text) {
+        return loadChecked(fileName, text).file();
+    }
+
+    /** {@link #load(Path)}, keeping what the checker found: the topic plan and the compiled expressions. */
+    public CheckedFile loadChecked(Path path) {
+        return loadChecked(path.toString(), read(path));
+    }
+
+    public CheckedFile loadChecked(String fileName, String text) {
+        Problems problems = new Problems();
+        RouteFile file = parse(fileName, text, problems);
+        // The checker runs on whatever parsed, so one run reports structural and semantic problems alike.
+        CheckedFile checked = file == null ? null : RouteChecker.check(file, Map.copyOf(parsedUntil), problems);
+        problems.throwIfAny();
+        return checked;
+    }
+
+    /** Structure only: YAML syntax, fields, types and names. */
+    public RouteFile parse(String fileName, String text) {
+        Problems problems = new Problems();
+        RouteFile file = parse(fileName, text, problems);
+        problems.throwIfAny();
+        return file;
+    }
+
+    private RouteFile parse(String fileName, String text, Problems problems) {
+        parsedUntil.clear();
+        Path parent = Path.of(fileName).toAbsolutePath().getParent();
+        baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
+        LoadContext context = new LoadContext(fileName, new EnvSubstitution(environment), problems);
+        Node root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(true); // reported by YamlNode with a position instead
+            options.setMaxAliasesForCollections(50);
+            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            Location where = mark == null ? new Location(fileName, 1, 1) : new Location(fileName, mark.getLine() + 1, mark.getColumn() + 1);
+            problems.add(where, "", "invalid YAML: " + e.getProblem() + (e.getContext() != null ? " (" + e.getContext() + ")" : ""));
+            return null;
+        } catch (YAMLException e) {
+            problems.add(new Location(fileName, 1, 1), "", "invalid YAML: " + e.getMessage());
+            return null;
+        }
+        if (root == null) {
+            problems.add(new Location(fileName, 1, 1), "", "the file is empty; expected 'application' and 'routes'");
+            return null;
+        }
+        return readFile(new YamlNode(root, "", context), fileName, problems);
+    }
+
+    private RouteFile readFile(YamlNode root, String fileName, Problems problems) {
+        Optional<YamlNode.Mapping> top = root.mapping(TOP_LEVEL_FIELDS);
+        if (top.isEmpty()) {
+            return null;
+        }
+        YamlNode.Mapping m = top.get();
+        String application = m.require("application").flatMap(n -> name(n, Names.APPLICATION, "an application id")).orElse(null);
+        KafkaSettings kafka = m.get("kafka").map(this::kafka).orElse(KafkaSettings.NONE);
+        TopicSettings topics = m.get("topics").map(this::topics).orElse(TopicSettings.BROKER_DEFAULTS);
+        RegistrySettings registry = m.get("registry").map(this::registry).orElse(RegistrySettings.NONE);
+        Map<String, TableDefinition> tables = new LinkedHashMap<>();
+        m.get("tables").flatMap(YamlNode::namedEntries).ifPresent(t -> t.entries().forEach((name, node) -> {
+            if (checkName(node, name, "table")) {
+                table(name, node).ifPresent(def -> tables.put(name, def));
+            }
+        }));
+        Map<String, RouteDefinition> routes = new LinkedHashMap<>();
+        m.require("routes").flatMap(YamlNode::namedEntries).ifPresent(r -> {
+            if (r.entries().isEmpty()) {
+                r.owner().problem("at least one route is needed");
+            }
+            r.entries().forEach((name, node) -> {
+                if (checkName(node, name, "route")) {
+                    route(name, node).ifPresent(def -> routes.put(name, def));
+                }
+            });
+        });
+        return new RouteFile(fileName, application, kafka, registry, topics, tables, routes);
+    }
+
+    private KafkaSettings kafka(YamlNode node) {
+        return node.mapping(KAFKA_FIELDS).map(m -> new KafkaSettings(
+                // an empty value (e.g. ${KAFKA_BOOTSTRAP:}) means "not configured"
+                m.get("bootstrap").flatMap(YamlNode::string).map(String::trim).filter(b -> !b.isEmpty()),
+                m.get("properties").map(YamlNode::stringMap).orElse(Map.of()),
+                m.get("streams").map(YamlNode::stringMap).orElse(Map.of()))).orElse(KafkaSettings.NONE);
+    }
+
+    private RegistrySettings registry(YamlNode node) {
+        return node.mapping(REGISTRY_FIELDS).map(m -> new RegistrySettings(
+                // an empty value (e.g. ${SCHEMA_REGISTRY_URL:}) means "not configured"
+                m.get("url").flatMap(YamlNode::string).map(String::trim).filter(u -> !u.isEmpty()),
+                m.get("basicAuth").flatMap(YamlNode::string).filter(u -> !u.isEmpty()),
+                m.get("properties").map(YamlNode::stringMap).orElse(Map.of()),
+                m.get("autoRegister").flatMap(YamlNode::bool).orElse(true),
+                m.get("subjectStrategy").flatMap(n -> n.enumValue(SubjectStrategy.class)).orElse(SubjectStrategy.TOPIC)))
+                .orElse(RegistrySettings.NONE);
+    }
+
+    /** Reads the Avro schema a {@code schema:} field names (relative to the route file) and checks that it parses. */
+    private Optional<SchemaSource> schema(YamlNode node, Format format) {
+        return node.nonEmptyString().flatMap(path -> {
+            if (format != Format.AVRO) {
+                node.problem("'schema' applies to format avro only");
+                return Optional.empty();
+            }
+            Path file = baseDir.resolve(path);
+            try {
+                String text = Files.readString(file, StandardCharsets.UTF_8);
+                new org.apache.avro.Schema.Parser().parse(text);
+                return Optional.of(new SchemaSource(file.toString(), text));
+            } catch (NoSuchFileException e) {
+                node.problem("schema file " + file + " does not exist");
+            } catch (IOException e) {
+                node.problem("cannot read schema file " + file + ": " + e.getMessage());
+            } catch (org.apache.avro.SchemaParseException e) {
+                node.problem("schema file " + file + " is not a valid Avro schema: " + e.getMessage());
+            }
+            return Optional.empty();
+        });
+    }
+
+    private TopicSettings topics(YamlNode node) {
+        return node.mapping(TOPICS_FIELDS).map(m -> new TopicSettings(
+                m.get("partitions").flatMap(n -> n.integer(1, 10_000)),
+                m.get("replicationFactor").flatMap(n -> n.integer(1, Short.MAX_VALUE)).map(Integer::shortValue),
+                m.get("config").map(YamlNode::stringMap).orElse(Map.of()))).orElse(TopicSettings.BROKER_DEFAULTS);
+    }
+
+    private Optional<TableDefinition> table(String name, YamlNode node) {
+        return node.mapping(TABLE_FIELDS).flatMap(m -> {
+            Optional<String> topic = m.require("topic").flatMap(n -> name(n, Names.TOPIC, "a topic name"));
+            Format format = m.get("format").flatMap(n -> n.enumValue(Format.class)).orElse(Format.JSON);
+            KeyFormat keyFormat = m.get("keyFormat").flatMap(n -> n.enumValue(KeyFormat.class)).orElse(KeyFormat.STRING);
+            TableMode mode = m.get("mode").flatMap(n -> n.enumValue(TableMode.class)).orElse(TableMode.GLOBAL);
+            Optional<SchemaSource> schema = m.get("schema").flatMap(n -> schema(n, format));
+            return topic.map(t -> new TableDefinition(name, t, format, keyFormat, mode, schema, node.location()));
+        });
+    }
+
+    private Optional<RouteDefinition> route(String name, YamlNode node) {
+        return node.mapping(ROUTE_FIELDS).flatMap(m -> {
+            Optional<String> from = m.require("from").flatMap(n -> name(n, Names.TOPIC, "a topic name"));
+            Format format = m.get("format").flatMap(n -> n.enumValue(Format.class)).orElse(Format.JSON);
+            KeyFormat keyFormat = m.get("keyFormat").flatMap(n -> n.enumValue(KeyFormat.class)).orElse(KeyFormat.STRING);
+            Optional<SchemaSource> schema = m.get("schema").flatMap(n -> schema(n, format));
+            List<StageDefinition> stages = new ArrayList<>();
+            Set<String> stageNames = new HashSet<>();
+            m.require("stages").flatMap(YamlNode::sequence).ifPresent(items -> {
+                if (items.isEmpty()) {
+                    m.get("stages").get().problem("a route needs at least one stage");
+                }
+                for (YamlNode item : items) {
+                    Optional<StageDefinition> stage = stage(item, stageNames);
+                    stage.ifPresentOrElse(stages::add, () -> parsedUntil.putIfAbsent(name, stages.size()));
+                }
+            });
+            return from.map(f -> new RouteDefinition(name, f, format, keyFormat, schema, stages, node.location()));
+        });
+    }
+
+    /** {@code - <stage name>: { <type>: <body> }} */
+    private Optional<StageDefinition> stage(YamlNode item, Set<String> stageNames) {
+        Optional<YamlNode.Mapping> outer = item.namedEntries();
+        if (outer.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, YamlNode> entries = outer.get().entries();
+        if (entries.size() != 1) {
+            item.problem("each stage is written '- <stage name>: { <type>: ... }' with exactly one name, but found "
+                    + (entries.isEmpty() ? "none" : entries.size() + ": " + entries.keySet()));
+            return Optional.empty();
+        }
+        Map.Entry<String, YamlNode> entry = entries.entrySet().iterator().next();
+        String stageName = entry.getKey();
+        YamlNode body = entry.getValue();
+        if (!checkName(body, stageName, "stage")) {
+            return Optional.empty();
+        }
+        if (!stageNames.add(stageName)) {
+            body.problem("duplicate stage name '" + stageName + "' in this route");
+            return Optional.empty();
+        }
+        if (!body.isMapping()) {
+            body.problem("expected '<type>: ...' with a type among " + StageSpecs.names());
+            return Optional.empty();
+        }
+        Optional<YamlNode.Mapping> typed = body.namedEntries();
+        if (typed.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, YamlNode> types = typed.get().entries();
+        for (Map.Entry<String, YamlNode> t : types.entrySet()) {
+            if (StageSpecs.of(t.getKey()).isEmpty()) {
+                typed.get().key(t.getKey()).problem("unknown stage type '" + t.getKey() + "'" + Suggestions.didYouMean(t.getKey(), StageSpecs.names())
+                        + "; expected one of " + StageSpecs.names());
+                return Optional.empty();
+            }
+        }
+        if (types.size() != 1) {
+            body.problem("a stage has exactly one type, one of " + StageSpecs.names() + ", but found "
+                    + (types.isEmpty() ? "none" : types.keySet()));
+            return Optional.empty();
+        }
+        Map.Entry<String, YamlNode> typeEntry = types.entrySet().iterator().next();
+        StageSpec<?> spec = StageSpecs.of(typeEntry.getKey()).orElseThrow();
+        return spec.define(stageName, body.location(), typeEntry.getValue()).map(StageDefinition.class::cast);
+    }
+
+    private static boolean checkName(YamlNode node, String name, String what) {
+        if (!Names.NAME.matcher(name).matches()) {
+            node.problem("'" + name + "' is not a valid " + what + " name: use letters, digits, '-' and '_' (it becomes part of topic names)");
+            return false;
+        }
+        return true;
+    }
+
+    private static Optional<String> name(YamlNode node, Pattern pattern, String what) {
+        return node.nonEmptyString().flatMap(s -> {
+            if (!pattern.matcher(s).matches() || s.equals(".") || s.equals("..")) {
+                node.problem("'" + s + "' is not " + what + ": use letters, digits, '.', '-' and '_'");
+                return Optional.empty();
+            }
+            return Optional.of(s);
+        });
+    }
+}

@@ -1,0 +1,33 @@
+package io.hyphae.spec;
+
+import io.hyphae.route.Location;
+import io.hyphae.route.StageDefinition;
+import io.hyphae.route.loader.YamlNode;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One stage type as the route file knows it: the single place that reads its body and states its static facts
+ * (the expressions it evaluates, the tables it reads, the variables it declares, where it sends events). The
+ * loader parses with it and the {@link io.hyphae.plan.RouteChecker} checks with it, without any runtime; the stream runtime's
+ * builder of the same type turns the checked definition into per-event logic. Register a new type in
+ * {@link StageSpecs}.
+ */
+public interface StageSpec<D extends StageDefinition> {
+
+    /** The key that selects this type in a route file, e.g. {@code enrich}. */
+    String type();
+
+    /** The fields of the type's body (empty when the body is not a mapping, e.g. a router's list). */
+    List<String> fields();
+
+    /** Reads the body under the type key; reports problems on the node and returns empty if unusable. */
+    Optional<D> define(String stageName, Location location, YamlNode body);
+
+    /**
+     * States the definition's static facts; every expression, table, variable and branch target is checked as it is
+     * declared and problems are reported with their positions.
+     */
+    void declare(D definition, StageDeclarations declarations);
+}

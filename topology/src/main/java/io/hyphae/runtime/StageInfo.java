@@ -1,7 +1,0 @@
-package io.hyphae.runtime;
-
-import java.util.List;
-
-/** One stage as compiled: its type, its topic and where its events go next (for describe and docs). */
-public record StageInfo(String route, String stage, String type, String topic, List<String> destinations) {
-}
