@@ -7,9 +7,10 @@ import java.util.Map;
 
 /**
  * A route file that passed every static rule: its topic plan (every topic the application reads, writes or creates,
- * with how to create it) and its checked stages per route, in file order.
+ * with how to create it), its checked stages per route and its subscribers, in file order.
  */
-public record CheckedFile(RouteFile file, List<TopicSpec> topics, Map<String, List<CheckedStage>> routes) {
+public record CheckedFile(RouteFile file, List<TopicSpec> topics, Map<String, List<CheckedStage>> routes,
+                          List<CheckedSubscriber> subscribers) {
 
     /** The stages in route and stage order, for describe and the docs. */
     public List<StageInfo> stageInfos() {

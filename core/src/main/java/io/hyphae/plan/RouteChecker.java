@@ -4,12 +4,16 @@ import io.hyphae.cel.CelEngine;
 import io.hyphae.cel.CompiledExpression;
 import io.hyphae.cel.ResultKind;
 import io.hyphae.route.Expression;
+import io.hyphae.route.Format;
+import io.hyphae.route.KeyFormat;
+import io.hyphae.route.SubscriberDefinition;
 import io.hyphae.route.Location;
 import io.hyphae.route.RouteDefinition;
 import io.hyphae.route.RouteFile;
 import io.hyphae.route.StageDefinition;
 import io.hyphae.route.TableDefinition;
 import io.hyphae.route.TableMode;
+import io.hyphae.net.AddressRules;
 import io.hyphae.route.loader.Names;
 import io.hyphae.route.loader.Problems;
 import io.hyphae.route.loader.Suggestions;
@@ -18,11 +22,13 @@ import io.hyphae.spec.StageSpec;
 import io.hyphae.spec.StageSpecs;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,6 +40,10 @@ import java.util.Set;
  * returns, and the connectors read the same plan.
  */
 public final class RouteChecker {
+
+    /** Headers a subscriber may not set: the HTTP client's own and the Standard Webhooks signature's. */
+    private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "connection", "transfer-encoding", "upgrade",
+            "expect", "webhook-id", "webhook-timestamp", "webhook-signature");
 
     private final RouteFile file;
     private final String app;
@@ -93,7 +103,9 @@ public final class RouteChecker {
             }
         }
         checkCycles();
-        return new CheckedFile(file, List.copyOf(topics.values()), Map.copyOf(routes));
+        List<CheckedSubscriber> subscribers = new ArrayList<>();
+        file.subscribers().values().forEach(s -> checkSubscriber(s).ifPresent(subscribers::add));
+        return new CheckedFile(file, List.copyOf(topics.values()), Collections.unmodifiableMap(new LinkedHashMap<>(routes)), List.copyOf(subscribers));
     }
 
     private void checkRoute(RouteDefinition route) {
@@ -130,6 +142,58 @@ public final class RouteChecker {
                     List.copyOf(d.branchTopics), Optional.ofNullable(d.partitionedJoin), destinations));
         }
         routes.put(r, List.copyOf(stages));
+    }
+
+    private Optional<CheckedSubscriber> checkSubscriber(SubscriberDefinition subscriber) {
+        String path = "subscribers." + subscriber.name();
+        String topic;
+        Format format = subscriber.format();
+        KeyFormat keyFormat = subscriber.keyFormat();
+        if (subscriber.stage().isPresent()) {
+            SubscriberDefinition.StageRef ref = subscriber.stage().get();
+            Optional<RouteDefinition> route = file.route(ref.route());
+            if (route.isEmpty()) {
+                problems.add(ref.location(), ref.path(), "unknown route '" + ref.route() + "'" + Suggestions.didYouMean(ref.route(), file.routes().keySet())
+                        + "; routes of this file: " + file.routes().keySet());
+                return Optional.empty();
+            }
+            List<String> stageNames = route.get().stages().stream().map(StageDefinition::name).toList();
+            if (!stageNames.contains(ref.stage())) {
+                problems.add(ref.location(), ref.path(), "route '" + ref.route() + "' has no stage '" + ref.stage() + "'"
+                        + Suggestions.didYouMean(ref.stage(), stageNames) + "; its stages: " + stageNames);
+                return Optional.empty();
+            }
+            topic = app == null ? null : TopicNames.stage(app, ref.route(), ref.stage());
+            format = route.get().format();
+            keyFormat = route.get().keyFormat();
+        } else {
+            topic = subscriber.topic().orElseThrow();
+        }
+        Set<String> noAliases = Set.of();
+        subscriber.filter().ifPresent(e -> compile(e, noAliases, ResultKind.BOOL));
+        subscriber.body().ifPresent(e -> compile(e, noAliases, ResultKind.ANY));
+        subscriber.headers().values().forEach(e -> compile(e, noAliases, ResultKind.ANY));
+        subscriber.query().values().forEach(e -> compile(e, noAliases, ResultKind.ANY));
+        for (String header : subscriber.headers().keySet()) {
+            if (RESERVED_HEADERS.contains(header.toLowerCase(Locale.ROOT))) {
+                problems.add(subscriber.location(), path + ".headers." + header, "'" + header + "' is set by the HTTP client or the signature; it cannot be a subscriber header");
+            }
+        }
+        String problem = AddressRules.check(subscriber.url(), subscriber.allowNetworks());
+        if (problem != null) {
+            problems.add(subscriber.location(), path + ".url", problem);
+        }
+        if (app == null || topic == null) {
+            return Optional.empty();
+        }
+        String deadLetter = TopicNames.subscriberDeadLetter(app, subscriber.name());
+        addWritten(deadLetter, TopicSpec.Role.DEAD_LETTER, "the dead-letter topic of subscriber " + subscriber.name(), subscriber.location(), Optional.empty());
+        return Optional.of(new CheckedSubscriber(subscriber, topic, format, keyFormat, TopicNames.subscriberConnector(app, subscriber.name()), deadLetter));
+    }
+
+    private void compile(Expression expression, Set<String> scope, ResultKind kind) {
+        cel.compile(expression, scope, kind).issues()
+                .forEach(issue -> problems.add(issue.location(), expression.path(), "invalid CEL: " + issue.message()));
     }
 
     @SuppressWarnings("unchecked")

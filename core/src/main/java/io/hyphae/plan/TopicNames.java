@@ -6,6 +6,7 @@ package io.hyphae.plan;
  *   <li>stage topic: {@code <application>.<route>.<stage>}</li>
  *   <li>dead-letter topic: {@code <application>.<route>.dlq}</li>
  *   <li>repartition topic of a partitioned enrich: {@code <application>.<route>.<stage>.repartition}</li>
+ *   <li>dead-letter topic of a webhook subscriber: {@code <application>.subscriber.<name>.dlq}</li>
  * </ul>
  */
 public final class TopicNames {
@@ -21,6 +22,15 @@ public final class TopicNames {
 
     public static String deadLetter(String application, String route) {
         return application + "." + route + "." + DEAD_LETTER_SUFFIX;
+    }
+
+    public static String subscriberDeadLetter(String application, String subscriber) {
+        return application + ".subscriber." + subscriber + "." + DEAD_LETTER_SUFFIX;
+    }
+
+    /** The Kafka Connect connector that delivers to a subscriber; its consumer group is {@code connect-<name>}. */
+    public static String subscriberConnector(String application, String subscriber) {
+        return application + "-subscriber-" + subscriber;
     }
 
     public static String repartition(String application, String route, String stage) {

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /** A whole route file, validated: the application, its connection settings, tables and routes (in file order). */
 public record RouteFile(String source, String application, KafkaSettings kafka, RegistrySettings registry, TopicSettings topics,
-                        Map<String, TableDefinition> tables, Map<String, RouteDefinition> routes) {
+                        Map<String, TableDefinition> tables, Map<String, RouteDefinition> routes,
+                        Map<String, SubscriberDefinition> subscribers) {
 
     /** Whether any route or table carries Avro, so a schema registry is needed. */
     public boolean usesAvro() {
@@ -14,16 +15,21 @@ public record RouteFile(String source, String application, KafkaSettings kafka, 
     }
 
     public RouteFile withRegistry(RegistrySettings newRegistry) {
-        return new RouteFile(source, application, kafka, newRegistry, topics, tables, routes);
+        return new RouteFile(source, application, kafka, newRegistry, topics, tables, routes, subscribers);
     }
 
     public RouteFile withKafka(KafkaSettings newKafka) {
-        return new RouteFile(source, application, newKafka, registry, topics, tables, routes);
+        return new RouteFile(source, application, newKafka, registry, topics, tables, routes, subscribers);
     }
 
 
     public Optional<RouteDefinition> route(String name) {
         return Optional.ofNullable(routes.get(name));
+    }
+
+    /** Whether delivery outside Kafka needs a Kafka Connect worker. */
+    public boolean needsConnect() {
+        return !subscribers.isEmpty();
     }
 
     public Optional<TableDefinition> table(String name) {

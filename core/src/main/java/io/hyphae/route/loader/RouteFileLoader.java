@@ -19,6 +19,8 @@ import io.hyphae.plan.CheckedFile;
 import io.hyphae.plan.RouteChecker;
 import io.hyphae.spec.StageSpec;
 import io.hyphae.spec.StageSpecs;
+import io.hyphae.spec.SubscriberSpec;
+import io.hyphae.route.SubscriberDefinition;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -51,7 +53,7 @@ import java.util.regex.Pattern;
  */
 public final class RouteFileLoader {
 
-    public static final List<String> TOP_LEVEL_FIELDS = List.of("application", "kafka", "registry", "topics", "tables", "routes");
+    public static final List<String> TOP_LEVEL_FIELDS = List.of("application", "kafka", "registry", "topics", "tables", "routes", "subscribers");
     public static final List<String> REGISTRY_FIELDS = List.of("url", "basicAuth", "properties", "autoRegister", "subjectStrategy");
     public static final List<String> KAFKA_FIELDS = List.of("bootstrap", "properties", "streams");
     public static final List<String> TOPICS_FIELDS = List.of("partitions", "replicationFactor", "config");
@@ -167,7 +169,13 @@ public final class RouteFileLoader {
                 }
             });
         });
-        return new RouteFile(fileName, application, kafka, registry, topics, tables, routes);
+        Map<String, SubscriberDefinition> subscribers = new LinkedHashMap<>();
+        m.get("subscribers").flatMap(YamlNode::namedEntries).ifPresent(s -> s.entries().forEach((name, node) -> {
+            if (checkName(node, name, "subscriber")) {
+                SubscriberSpec.define(name, node).ifPresent(def -> subscribers.put(name, def));
+            }
+        }));
+        return new RouteFile(fileName, application, kafka, registry, topics, tables, routes, subscribers);
     }
 
     private KafkaSettings kafka(YamlNode node) {

@@ -9,6 +9,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -24,6 +27,8 @@ import java.util.stream.Collectors;
  * (with file, line, column and path) instead of throwing, so one pass finds every problem.
  */
 public final class YamlNode {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
 
     private final Node node;
     private final String path;
@@ -161,6 +166,60 @@ public final class YamlNode {
                 return Optional.empty();
             }
         });
+    }
+
+    /** A number with a fraction allowed, within bounds. */
+    public Optional<Double> decimal(double min, double max) {
+        return string().flatMap(text -> {
+            try {
+                double value = Double.parseDouble(text.trim());
+                if (!(value >= min && value <= max)) {
+                    problem("must be between " + min + " and " + max + " but is " + text.trim());
+                    return Optional.empty();
+                }
+                return Optional.of(value);
+            } catch (NumberFormatException e) {
+                problem("expected a number but found '" + text + "'");
+                return Optional.empty();
+            }
+        });
+    }
+
+    /**
+     * A duration written as a whole number and a unit: {@code ms}, {@code s}, {@code m}, {@code h} or {@code d}
+     * (e.g. {@code 500ms}, {@code 10s}, {@code 24h}), within bounds.
+     */
+    public Optional<Duration> duration(Duration min, Duration max) {
+        return string().flatMap(text -> {
+            Matcher m = DURATION.matcher(text.trim());
+            if (!m.matches()) {
+                problem("expected a duration such as 500ms, 10s, 5m, 2h or 1d but found '" + text + "'");
+                return Optional.empty();
+            }
+            long amount = Long.parseLong(m.group(1));
+            Duration value = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                problem("must be between " + Durations.format(min) + " and " + Durations.format(max) + " but is " + text.trim());
+                return Optional.empty();
+            }
+            return Optional.of(value);
+        });
+    }
+
+    /** A single string or a list of strings. */
+    public List<String> strings() {
+        if (isSequence()) {
+            List<String> out = new ArrayList<>();
+            sequence().ifPresent(items -> items.forEach(i -> i.nonEmptyString().ifPresent(out::add)));
+            return out;
+        }
+        return nonEmptyString().map(List::of).orElse(List.of());
     }
 
     public Optional<Boolean> bool() {
