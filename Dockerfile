@@ -10,6 +10,7 @@ COPY schemas schemas
 COPY topology topology
 # Maven reads every module the parent lists; only topology (and what it needs) is built.
 COPY registry-server/pom.xml registry-server/pom.xml
+COPY connect-worker/pom.xml connect-worker/pom.xml
 COPY it-tests/pom.xml it-tests/pom.xml
 COPY bench/pom.xml bench/pom.xml
 RUN mvn -B -q -DskipTests -pl topology -am package

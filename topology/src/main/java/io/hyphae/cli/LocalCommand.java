@@ -11,7 +11,8 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 @Command(name = "local",
-        description = {"Start, stop or inspect the local stack: a Kafka broker and a schema registry.",
+        description = {"Start, stop or inspect the local stack: a Kafka broker, a schema registry and, with --connect, a Kafka"
+                + " Connect worker.",
             "Commands that find no bootstrap servers start the broker themselves, and Avro routes without a registry URL the "
                 + "registry: Apache Kafka's own broker (KRaft, one node) and Hortonworks Schema Registry (Confluent API), each "
                 + "in a JVM of its own on 127.0.0.1, their data kept across restarts in a folder (default ~/.hyphae/local, "
@@ -42,6 +43,14 @@ final class LocalCommand implements Runnable {
             return port == null ? io.hyphae.local.LocalSchemaRegistry.in(d) : new io.hyphae.local.LocalSchemaRegistry(d, port);
         }
 
+        io.hyphae.local.LocalConnect connect(Integer port, java.util.List<Path> pluginPath) {
+            io.hyphae.local.LocalConnect c = io.hyphae.local.LocalConnect.in(folder());
+            if (port != null) {
+                c = new io.hyphae.local.LocalConnect(folder(), port, c.kafka(), c.pluginPath());
+            }
+            return pluginPath == null || pluginPath.isEmpty() ? c : c.withPluginPath(pluginPath);
+        }
+
         Path folder() {
             return dir != null ? dir : LocalKafka.defaultDirectory();
         }
@@ -60,7 +69,8 @@ final class LocalCommand implements Runnable {
         };
     }
 
-    @Command(name = "start", description = "Start the local broker and registry (no-op for what runs already) and print their addresses.",
+    @Command(name = "start", description = "Start the local broker and registry, and with --connect the Connect worker (no-op for what"
+            + " runs already), and print their addresses.",
             mixinStandardHelpOptions = true)
     static final class Start implements java.util.concurrent.Callable<Integer> {
         @picocli.CommandLine.Mixin
@@ -74,8 +84,20 @@ final class LocalCommand implements Runnable {
                 + io.hyphae.local.LocalSchemaRegistry.DEFAULT_PORT + ", or the port it last ran on); its admin port is PORT+1.")
         Integer registryPort;
 
-        @Option(names = "--no-registry", description = "Start the broker only.")
+        @Option(names = "--no-registry", description = "Do not start the registry.")
         boolean noRegistry;
+
+        @Option(names = "--connect", description = "Also start a Kafka Connect worker (distributed mode, REST API on 127.0.0.1:"
+                + io.hyphae.local.LocalConnect.DEFAULT_PORT + ").")
+        boolean connect;
+
+        @Option(names = "--connect-port", paramLabel = "PORT", description = "The Connect worker's REST port on 127.0.0.1 (default "
+                + io.hyphae.local.LocalConnect.DEFAULT_PORT + ", or the port it last ran on).")
+        Integer connectPort;
+
+        @Option(names = "--plugin-path", paramLabel = "DIR", split = ",", description = "The Connect worker's plugin folders (default: "
+                + io.hyphae.local.LocalConnect.WEBHOOK_PLUGIN + " of the source tree). Read when the worker starts.")
+        java.util.List<Path> pluginPath;
 
         @Spec
         CommandSpec spec;
@@ -87,12 +109,20 @@ final class LocalCommand implements Runnable {
             if (!noRegistry) {
                 spec.commandLine().getOut().println("schema registry:   " + dir.registry(registryPort).start(printer(spec)));
             }
+            if (connect) {
+                io.hyphae.local.LocalConnect worker = dir.connect(connectPort, pluginPath);
+                if (port != null) {
+                    worker = new io.hyphae.local.LocalConnect(dir.folder(), worker.port(), dir.kafka(port), worker.pluginPath());
+                }
+                spec.commandLine().getOut().println("connect worker:    " + worker.start(printer(spec)));
+            }
             spec.commandLine().getOut().println("stop them with: ./hyphae local stop");
             return 0;
         }
     }
 
-    @Command(name = "stop", description = "Stop the local registry and broker; their data stays for the next start.", mixinStandardHelpOptions = true)
+    @Command(name = "stop", description = "Stop the local Connect worker, registry and broker; their data (and the worker's connectors) stay"
+            + " for the next start.", mixinStandardHelpOptions = true)
     static final class Stop implements java.util.concurrent.Callable<Integer> {
         @picocli.CommandLine.Mixin
         DirOption dir = new DirOption();
@@ -102,6 +132,10 @@ final class LocalCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            boolean connect = dir.connect(null, null).stop(printer(spec));
+            if (connect) {
+                spec.commandLine().getOut().println("local Connect worker stopped");
+            }
             boolean registry = dir.registry(null).stop(printer(spec));
             spec.commandLine().getOut().println(registry ? "local schema registry stopped" : "no local schema registry was running");
             boolean stopped = dir.kafka(null).stop(printer(spec));
@@ -110,7 +144,8 @@ final class LocalCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", description = "Say whether the local broker runs, where it listens, its PID, data folder and log.",
+    @Command(name = "status", description = "Say whether the local broker, registry and Connect worker run, where they listen, their PIDs,"
+            + " data folder and logs.",
             mixinStandardHelpOptions = true)
     static final class Status implements java.util.concurrent.Callable<Integer> {
         @picocli.CommandLine.Mixin
@@ -131,6 +166,10 @@ final class LocalCommand implements Runnable {
             out.println("registry:  " + (r.running() ? "running, pid " + r.pid().orElseThrow() : "stopped") + ", " + r.url()
                     + (r.running() ? "" : " (when running)"));
             out.println("registry log: " + r.logFile());
+            io.hyphae.local.LocalConnect.Status c = dir.connect(null, null).status();
+            out.println("connect:   " + (c.running() ? "running, pid " + c.pid().orElseThrow() : "stopped") + ", " + c.url()
+                    + (c.running() ? "" : " (when running)") + (c.running() ? ", plugin.path [" + c.pluginPath() + "]" : ""));
+            out.println("connect log: " + c.logFile());
             out.flush();
             return s.running() ? 0 : 3;
         }

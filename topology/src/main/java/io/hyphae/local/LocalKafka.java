@@ -7,8 +7,6 @@ import org.apache.kafka.common.Uuid;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,16 +46,7 @@ public final class LocalKafka {
 
     /** The local broker of {@code dir}, on the port it last ran on (else {@link #DEFAULT_PORT}). */
     public static LocalKafka in(Path dir) {
-        int port = DEFAULT_PORT;
-        Path portFile = dir.resolve("kafka").resolve("port");
-        try {
-            if (Files.exists(portFile)) {
-                port = Integer.parseInt(Files.readString(portFile, StandardCharsets.UTF_8).trim());
-            }
-        } catch (IOException | NumberFormatException e) {
-            // keep the default
-        }
-        return new LocalKafka(dir, port);
+        return new LocalKafka(dir, LocalProcesses.lastPort(dir.resolve("kafka").resolve("port"), DEFAULT_PORT));
     }
 
     public static LocalKafka atDefault() {
@@ -103,9 +92,7 @@ public final class LocalKafka {
 
     /** Starts the broker unless it already runs; returns once it accepts requests. */
     public String start(Consumer<String> progress) throws IOException, InterruptedException {
-        Files.createDirectories(kafkaDir());
-        try (FileChannel channel = FileChannel.open(kafkaDir().resolve(".lock"), java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+        try (LocalProcesses.Lock lock = LocalProcesses.lock(kafkaDir())) {
             Optional<ProcessHandle> running = LocalProcesses.running(pidFile());
             if (running.isPresent()) {
                 progress.accept("local Kafka broker already running at " + bootstrapServers() + " (pid " + running.get().pid() + ")");
@@ -131,19 +118,8 @@ public final class LocalKafka {
 
     /** Stops the broker (SIGTERM, then SIGKILL after 30 s); true if one was running. */
     public boolean stop(Consumer<String> progress) throws IOException, InterruptedException {
-        Files.createDirectories(kafkaDir());
-        try (FileChannel channel = FileChannel.open(kafkaDir().resolve(".lock"), java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
-            Optional<ProcessHandle> running = LocalProcesses.running(pidFile());
-            if (running.isEmpty()) {
-                Files.deleteIfExists(pidFile());
-                return false;
-            }
-            ProcessHandle broker = running.get();
-            progress.accept("stopping local Kafka broker (pid " + broker.pid() + ")");
-            LocalProcesses.stop(broker, Duration.ofSeconds(30));
-            Files.deleteIfExists(pidFile());
-            return true;
+        try (LocalProcesses.Lock lock = LocalProcesses.lock(kafkaDir())) {
+            return LocalProcesses.stopRecorded(pidFile(), "local Kafka broker", Duration.ofSeconds(30), progress, () -> { });
         }
     }
 
@@ -215,21 +191,12 @@ public final class LocalKafka {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         try (Admin admin = Admin.create(props)) {
-            while (System.nanoTime() < deadline) {
-                if (!broker.isAlive()) {
-                    throw new IOException("the local Kafka broker exited during start-up; last lines of " + logFile() + ":\n" + LocalProcesses.tail(logFile(), 25));
-                }
-                try {
-                    admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
-                    return;
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    Thread.sleep(250);
-                }
-            }
+            LocalProcesses.awaitReady(broker, "the local Kafka broker", logFile(), READY_TIMEOUT, Duration.ofMillis(250), () -> {
+                admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                return true;
+            }, progress);
         }
-        throw new IOException("the local Kafka broker did not become ready within " + READY_TIMEOUT.toSeconds() + " s; see " + logFile());
     }
 
 }

@@ -1,26 +1,17 @@
 package io.hyphae.local;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
-import java.security.CodeSource;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * A real, Confluent-compatible schema registry for the local stack and the integration tests: Hortonworks
@@ -41,6 +32,7 @@ public final class LocalSchemaRegistry {
     static final String MAIN_CLASS = "com.hortonworks.registries.webservice.RegistryApplication";
     /** A directory of the registry's jars; overrides the search for {@code registry-server/target/lib}. */
     public static final String LIB_PROPERTY = "hyphae.registry.lib";
+    private static final String MODULE = "registry-server";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -54,16 +46,7 @@ public final class LocalSchemaRegistry {
 
     /** The local registry of {@code dir}, on the port it last ran on (else {@link #DEFAULT_PORT}). */
     public static LocalSchemaRegistry in(Path dir) {
-        int port = DEFAULT_PORT;
-        Path portFile = dir.resolve("registry").resolve("port");
-        try {
-            if (Files.exists(portFile)) {
-                port = Integer.parseInt(Files.readString(portFile, StandardCharsets.UTF_8).trim());
-            }
-        } catch (IOException | NumberFormatException e) {
-            // keep the default
-        }
-        return new LocalSchemaRegistry(dir, port);
+        return new LocalSchemaRegistry(dir, LocalProcesses.lastPort(dir.resolve("registry").resolve("port"), DEFAULT_PORT));
     }
 
     public Path directory() {
@@ -106,13 +89,11 @@ public final class LocalSchemaRegistry {
 
     /** Starts the registry unless it already runs; returns its URL once {@code GET /subjects} answers 200. */
     public String start(Consumer<String> progress) throws IOException, InterruptedException {
-        Files.createDirectories(registryDir());
-        try (FileChannel channel = FileChannel.open(registryDir().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = channel.lock()) {
+        try (LocalProcesses.Lock lock = LocalProcesses.lock(registryDir())) {
             Optional<ProcessHandle> running = LocalProcesses.running(pidFile());
             if (running.isPresent()) {
                 progress.accept("local schema registry already running at " + url() + " (pid " + running.get().pid() + ")");
-                awaitReady(running.get());
+                awaitReady(running.get(), progress);
                 return url();
             }
             Files.deleteIfExists(pidFile());
@@ -125,7 +106,7 @@ public final class LocalSchemaRegistry {
             long started = System.nanoTime();
             Process process = launch(classpath);
             LocalProcesses.writePid(pidFile(), process.toHandle());
-            awaitReady(process.toHandle());
+            awaitReady(process.toHandle(), progress);
             progress.accept(String.format("local schema registry ready in %.1f s (pid %d)", (System.nanoTime() - started) / 1e9, process.pid()));
             replayJournal(progress);
             return url();
@@ -134,20 +115,8 @@ public final class LocalSchemaRegistry {
 
     /** Stops the registry (SIGTERM, then SIGKILL after 30 s); true if one was running. */
     public boolean stop(Consumer<String> progress) throws IOException, InterruptedException {
-        Files.createDirectories(registryDir());
-        try (FileChannel channel = FileChannel.open(registryDir().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = channel.lock()) {
-            Optional<ProcessHandle> running = LocalProcesses.running(pidFile());
-            if (running.isEmpty()) {
-                Files.deleteIfExists(pidFile());
-                return false;
-            }
-            ProcessHandle registry = running.get();
-            saveJournal(progress);
-            progress.accept("stopping local schema registry (pid " + registry.pid() + ")");
-            LocalProcesses.stop(registry, STOP_TIMEOUT);
-            Files.deleteIfExists(pidFile());
-            return true;
+        try (LocalProcesses.Lock lock = LocalProcesses.lock(registryDir())) {
+            return LocalProcesses.stopRecorded(pidFile(), "local schema registry", STOP_TIMEOUT, progress, () -> saveJournal(progress));
         }
     }
 
@@ -229,53 +198,12 @@ public final class LocalSchemaRegistry {
      * (found by walking up from {@code topology/target/classes} or {@code topology/target/hyphae.jar}).
      */
     public static String registryClasspath() throws IOException {
-        String property = System.getProperty(LIB_PROPERTY);
-        if (property != null && !property.isBlank()) {
-            Path lib = Path.of(property).toAbsolutePath().normalize();
-            if (!containsJars(lib)) {
-                throw new IOException("-D" + LIB_PROPERTY + "=" + property + " names no directory of jars");
-            }
-            return lib + File.separator + "*";
-        }
-        Path source;
-        try {
-            CodeSource code = LocalSchemaRegistry.class.getProtectionDomain().getCodeSource();
-            if (code == null || code.getLocation() == null) {
-                throw new IOException(missingLib("the location of the Hyphae classes is unknown"));
-            }
-            source = Paths.get(code.getLocation().toURI());
-        } catch (URISyntaxException | SecurityException | java.nio.file.FileSystemNotFoundException e) {
-            throw new IOException(missingLib("the location of the Hyphae classes is unknown"), e);
-        }
-        return classpathAbove(source);
+        return LocalProcesses.moduleClasspath(MODULE, LIB_PROPERTY, "the schema registry");
     }
 
     /** {@code <tree>/registry-server/target/lib/*} of the nearest folder above {@code source} that has a {@code registry-server/}. */
     static String classpathAbove(Path source) throws IOException {
-        for (Path p = source.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("registry-server"))) {
-                Path lib = p.resolve("registry-server").resolve("target").resolve("lib");
-                if (containsJars(lib)) {
-                    return lib + File.separator + "*";
-                }
-                throw new IOException(missingLib(lib + " holds no jars"));
-            }
-        }
-        throw new IOException(missingLib("no registry-server/ folder above " + source));
-    }
-
-    private static String missingLib(String why) {
-        return "the schema registry's jars were not found (" + why + "): run `mvn -pl registry-server package` in the Hyphae"
-                + " source tree, or point -D" + LIB_PROPERTY + " at a directory of its jars";
-    }
-
-    private static boolean containsJars(Path lib) throws IOException {
-        if (!Files.isDirectory(lib)) {
-            return false;
-        }
-        try (Stream<Path> files = Files.list(lib)) {
-            return files.anyMatch(f -> f.getFileName().toString().endsWith(".jar"));
-        }
+        return LocalProcesses.moduleClasspathAbove(source, MODULE, LIB_PROPERTY, "the schema registry");
     }
 
     private void writeConfig() throws IOException {
@@ -340,26 +268,11 @@ public final class LocalSchemaRegistry {
         return LocalProcesses.start(command, logFile());
     }
 
-    private void awaitReady(ProcessHandle registry) throws InterruptedException, IOException {
+    private void awaitReady(ProcessHandle registry, Consumer<String> progress) throws InterruptedException, IOException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/subjects")).timeout(Duration.ofSeconds(5)).GET().build();
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!registry.isAlive()) {
-                throw new IOException("the local schema registry exited during start-up; last lines of " + logFile() + ":\n"
-                        + LocalProcesses.tail(logFile(), 25));
-            }
-            try {
-                if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IOException("the local schema registry did not become ready within " + READY_TIMEOUT.toSeconds() + " s; see "
-                + logFile() + ":\n" + LocalProcesses.tail(logFile(), 25));
+        LocalProcesses.awaitReady(registry, "the local schema registry", logFile(), READY_TIMEOUT, Duration.ofMillis(200),
+                () -> client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200, progress);
     }
 
 }
