@@ -4,7 +4,7 @@ import io.hyphae.route.KeyFormat;
 
 import java.nio.charset.StandardCharsets;
 
-/** Encodes a join key computed by CEL the way the table's topic keys its rows. */
+/** Record keys: a join key computed by CEL encoded the way a table's topic keys its rows, and keys decoded for CEL. */
 public final class Keys {
 
     private Keys() {
@@ -19,5 +19,20 @@ public final class Keys {
             case STRING -> String.valueOf(key).getBytes(StandardCharsets.UTF_8);
             case JSON -> Formats.json().encodeValue(key);
         };
+    }
+
+    /** The CEL value of a record key: its UTF-8 text ({@code string}) or its JSON value ({@code json}); null for no key. */
+    public static Object decode(byte[] key, KeyFormat format) {
+        if (key == null) {
+            return null;
+        }
+        if (format == KeyFormat.JSON) {
+            try {
+                return Formats.json().decodeAny(key);
+            } catch (FormatException e) {
+                throw new FormatException("key is not valid JSON", e);
+            }
+        }
+        return new String(key, StandardCharsets.UTF_8);
     }
 }

@@ -1,7 +1,6 @@
 package io.hyphae.runtime.internals;
 
-import io.hyphae.format.FormatException;
-import io.hyphae.format.JsonFormat;
+import io.hyphae.format.Keys;
 import io.hyphae.format.PayloadFormat;
 import io.hyphae.route.KeyFormat;
 import io.hyphae.event.LineageHeaders;
@@ -24,7 +23,6 @@ import java.util.Optional;
  */
 public final class IngestProcessor implements Processor<byte[], byte[], byte[], Event> {
 
-    private static final JsonFormat KEY_JSON = new JsonFormat();
 
     private final String route;
     private final String stageName;
@@ -86,17 +84,7 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
     }
 
     private Object decodeKey(byte[] key) {
-        if (key == null) {
-            return null;
-        }
-        if (keyFormat == KeyFormat.JSON) {
-            try {
-                return KEY_JSON.decodeAny(key);
-            } catch (FormatException e) {
-                throw new FormatException("key is not valid JSON", e);
-            }
-        }
-        return new String(key, StandardCharsets.UTF_8);
+        return Keys.decode(key, keyFormat);
     }
 
     /** The input's own headers, without any earlier stage's, plus where the event entered Hyphae. */
