@@ -170,11 +170,13 @@ final class DeliveryEngine implements AutoCloseable {
         try {
             request = buildRequest(delivery, now / 1000);
             client.sendAsync(request, CappedBody.handler()).whenComplete((response, error) -> {
-                permits.release();
+                // the permit is released once the outcome is decided: after a 410 nothing else starts
                 try {
                     onResult(delivery, response, error);
                 } catch (Throwable e) {
                     fail(new ConnectException("Subscriber '" + subscriber + "': handling a response failed", e));
+                } finally {
+                    permits.release();
                 }
             });
         } catch (IllegalArgumentException e) {
