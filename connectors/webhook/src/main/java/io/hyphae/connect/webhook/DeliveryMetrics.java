@@ -1,7 +1,6 @@
 package io.hyphae.connect.webhook;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.common.MetricName;
@@ -33,10 +32,6 @@ final class DeliveryMetrics {
                             String description, AtomicLong counter) {
         MetricName metricName = metrics.metricName(name, description, tags);
         metrics.addMetric(metricName, (Measurable) (config, now) -> counter.get());
-    }
-
-    List<Long> snapshot() {
-        return List.of(delivered.get(), retried.get(), deadLettered.get(), filtered.get());
     }
 
     @Override

@@ -42,8 +42,4 @@ final class KeySequencer {
         }
         return next;
     }
-
-    synchronized int keys() {
-        return waiting.size();
-    }
 }
