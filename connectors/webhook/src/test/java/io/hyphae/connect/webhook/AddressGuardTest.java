@@ -1,0 +1,57 @@
+package io.hyphae.connect.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.util.List;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class AddressGuardTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "127.8.9.10", "0.0.0.0", "10.1.2.3", "172.16.0.1", "172.31.255.255",
+        "192.168.1.1", "169.254.169.254", "100.64.0.1", "100.127.255.254", "224.0.0.1", "::1", "::", "fe80::1",
+        "fc00::1", "fd12:3456::1", "ff02::1", "::ffff:10.0.0.1"})
+    void refusesPrivateAddresses(String address) {
+        assertThat(AddressGuard.check(address, List.of())).hasValueSatisfying(reason ->
+            assertThat(reason).contains("allowNetworks").contains(WebhookSinkConfig.ALLOW_NETWORKS));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"8.8.8.8", "172.32.0.1", "100.128.0.1", "192.169.0.1", "2001:db8::1", "2606:4700::1111"})
+    void acceptsPublicAddresses(String address) {
+        assertThat(AddressGuard.check(address, List.of())).isEmpty();
+    }
+
+    @Test
+    void allowedNetworksLetPrivateAddressesThrough() {
+        assertThat(AddressGuard.check("10.1.2.3", List.of("10.0.0.0/8"))).isEmpty();
+        assertThat(AddressGuard.check("10.1.2.3", List.of("10.1.2.4/32"))).isPresent();
+        assertThat(AddressGuard.check("[fd00::5]", List.of("fd00::/8"))).isEmpty();
+        assertThat(AddressGuard.check("localhost", List.of("127.0.0.0/8", "::1/128"))).isEmpty();
+        assertThat(AddressGuard.check("localhost", List.of())).isPresent();
+    }
+
+    @Test
+    void cidrsMatchOnTheirPrefix() throws Exception {
+        Cidr cidr = Cidr.parse("172.16.0.0/12");
+        assertThat(cidr.contains(InetAddress.getByName("172.31.1.1"))).isTrue();
+        assertThat(cidr.contains(InetAddress.getByName("172.32.1.1"))).isFalse();
+        assertThat(cidr.contains(InetAddress.getByName("::1"))).isFalse();
+        assertThat(Cidr.parse("0.0.0.0/0").contains(InetAddress.getByName("1.2.3.4"))).isTrue();
+        assertThat(Cidr.parse("2001:db8::/33").contains(InetAddress.getByName("2001:db8:7fff::1"))).isTrue();
+        assertThat(Cidr.parse("2001:db8::/33").contains(InetAddress.getByName("2001:db8:8000::1"))).isFalse();
+    }
+
+    @Test
+    void rejectsMalformedCidrsWithoutResolvingNames() {
+        assertThatThrownBy(() -> Cidr.parse("example.com/24")).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> Cidr.parse("10.0.0.0/33")).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> Cidr.parse("10.0.0.0/x")).isInstanceOf(ConfigException.class);
+    }
+}
