@@ -65,14 +65,17 @@ public final class AddressRules {
         return null;
     }
 
-    /** Resolves the host and applies the rules; the resolved addresses when the request may go. */
-    public List<InetAddress> resolve(String host) throws UnknownHostException, RefusedAddressException {
-        List<InetAddress> addresses = List.of(InetAddress.getAllByName(host));
-        String refusal = refusal(host, addresses);
-        if (refusal != null) {
-            throw new RefusedAddressException(refusal);
+    /**
+     * Resolves the host now and applies the rules: why a request to it must not be sent, or empty when it may be (also
+     * when the host does not resolve: the request then fails as a connection error).
+     */
+    public Optional<String> refusal(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        try {
+            return Optional.ofNullable(refusal(host, List.of(InetAddress.getAllByName(bare))));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
         }
-        return addresses;
     }
 
     /** The kind of a non-public address, or null for a public one. */
@@ -144,12 +147,5 @@ public final class AddressRules {
             }
         }
         return Optional.empty();
-    }
-
-    /** The request was not sent: its host resolves to an address the rules refuse. */
-    public static final class RefusedAddressException extends Exception {
-        public RefusedAddressException(String message) {
-            super(message);
-        }
     }
 }

@@ -83,7 +83,9 @@ public final class SubscriberSpec {
             int maxInFlight = m.get("maxInFlight").flatMap(n -> n.integer(1, MAX_IN_FLIGHT_LIMIT)).orElse(DEFAULT_MAX_IN_FLIGHT);
             Ordering ordering = m.get("ordering").flatMap(n -> n.enumValue(Ordering.class)).orElse(Ordering.KEY);
             Retry retry = m.get("retry").map(SubscriberSpec::retry).orElse(Retry.DEFAULT);
-            List<Secret> secrets = m.get("secret").map(YamlNode::strings).orElse(List.of()).stream().map(Secret::new).toList();
+            // An empty secret (e.g. ${WEBHOOK_SECRET:} while the variable is unset) means: requests are not signed.
+            List<Secret> secrets = m.get("secret").filter(n -> !n.isScalar() || !n.string().orElse("").isBlank())
+                    .map(YamlNode::strings).orElse(List.of()).stream().map(Secret::new).toList();
             m.get("secret").ifPresent(n -> secrets.forEach(s -> {
                 if (!s.value().startsWith("whsec_")) {
                     n.problem("a signing secret is written whsec_<base64> (Standard Webhooks); this one does not start with whsec_");

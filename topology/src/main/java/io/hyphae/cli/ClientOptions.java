@@ -1,5 +1,9 @@
 package io.hyphae.cli;
 
+import io.hyphae.connect.ConnectRestClient;
+import io.hyphae.connect.SubscriberConnectors;
+import io.hyphae.local.LocalConnect;
+import io.hyphae.plan.CheckedFile;
 import io.hyphae.local.LocalKafka;
 import io.hyphae.route.RouteFile;
 
@@ -16,6 +20,7 @@ import java.util.Properties;
 final class ClientOptions {
 
     static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP";
+    static final String CONNECT_ENV = "HYPHAE_CONNECT_URL";
 
     @Option(names = {"-b", "--bootstrap-server"}, paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers. Default: the route file's kafka.bootstrap, else $" + BOOTSTRAP_ENV
@@ -29,6 +34,49 @@ final class ClientOptions {
     @Option(names = "--registry-url", paramLabel = "URL",
             description = "Schema registry of Avro routes. Default: the route file's registry.url, else the local registry (started if needed).")
     String registryUrl;
+
+    @Option(names = "--connect-url", paramLabel = "URL",
+            description = "REST URL of the Kafka Connect worker that runs the file's subscribers. Default: $" + CONNECT_ENV
+                    + ", else, on the local broker, the local worker (started if needed).")
+    String connectUrl;
+
+    /**
+     * The Connect worker for a file's subscribers: the option, $HYPHAE_CONNECT_URL, else, when the commands use the
+     * local broker, the local worker (started if needed). Empty when there is none: a remote cluster without a worker.
+     */
+    Optional<String> resolveConnect(Optional<RouteFile> file, String bootstrapServers, Consumer<String> progress)
+            throws IOException, InterruptedException {
+        if (connectUrl != null && !connectUrl.isBlank()) {
+            return Optional.of(connectUrl);
+        }
+        Optional<String> fromEnv = Optional.ofNullable(System.getenv(CONNECT_ENV)).filter(u -> !u.isBlank());
+        if (fromEnv.isPresent()) {
+            return fromEnv;
+        }
+        LocalConnect local = LocalConnect.atDefault();
+        if (bootstrap(file).isPresent() && !bootstrapServers.equals(local.kafka().bootstrapServers())) {
+            return Optional.empty();
+        }
+        progress.accept("no Kafka Connect worker configured (--connect-url, $" + CONNECT_ENV + "): using the local worker");
+        return Optional.of(local.ensureRunning(progress));
+    }
+
+    /**
+     * Applies the connectors of the file's subscribers to the worker {@link #resolveConnect} finds; says so when there
+     * is none (the stream app runs all the same, and {@code hyphae connectors apply} can apply them later).
+     */
+    void applySubscribers(CheckedFile checked, String bootstrapServers, Consumer<String> progress) throws IOException, InterruptedException {
+        if (checked.subscribers().isEmpty()) {
+            return;
+        }
+        Optional<String> worker = resolveConnect(Optional.of(checked.file()), bootstrapServers, progress);
+        if (worker.isEmpty()) {
+            progress.accept("warning: the file has " + checked.subscribers().size() + " subscriber(s) but no Kafka Connect worker is configured"
+                    + " (--connect-url, $" + CONNECT_ENV + "): nothing is delivered to them until 'hyphae connectors apply' runs against one");
+            return;
+        }
+        SubscriberConnectors.apply(checked, new ConnectRestClient(worker.get()), progress);
+    }
 
     /**
      * The file with its schema registry resolved: the option, the file's registry.url, else (when the file

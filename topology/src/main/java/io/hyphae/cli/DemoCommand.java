@@ -108,6 +108,7 @@ final class DemoCommand implements Callable<Integer> {
             app.start();
             app.awaitRunning(Duration.ofSeconds(timeoutSeconds));
             progress.accept(String.format("application running after %.1f s", (System.nanoTime() - started) / 1e9));
+            client.applySubscribers(app.compiled().checked(), bootstrap, progress);
             for (Load load : parsed) {
                 if (!tableTopics.contains(load.topic)) {
                     progress.accept(produce(load, bootstrap, routes));

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             DlqCommand.class,
             AclsCommand.class,
             SchemasCommand.class,
+            ConnectorsCommand.class,
             LocalCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'hyphae help <command>' for a command's options. See README.md for the route file reference."})

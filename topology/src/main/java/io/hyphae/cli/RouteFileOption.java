@@ -1,5 +1,6 @@
 package io.hyphae.cli;
 
+import io.hyphae.plan.CheckedFile;
 import io.hyphae.route.Problem;
 import io.hyphae.route.RouteFile;
 import io.hyphae.route.RouteFileException;
@@ -15,8 +16,13 @@ final class RouteFileOption {
     }
 
     static RouteFile load(Path path, PrintWriter err) {
+        return loadChecked(path, err).file();
+    }
+
+    /** The file with what the checker found: its topic plan, stages and subscribers. */
+    static CheckedFile loadChecked(Path path, PrintWriter err) {
         try {
-            return new RouteFileLoader().load(path);
+            return new RouteFileLoader().loadChecked(path);
         } catch (RouteFileException e) {
             for (Problem p : e.problems()) {
                 err.println(p.format());

@@ -61,6 +61,10 @@ final class RunCommand implements Callable<Integer> {
             app.onStateChange(state -> writeState(state.name(), out));
         }
         app.start();
+        client.applySubscribers(app.compiled().checked(), bootstrap, message -> {
+            out.println(LocalTime.now().format(TIME) + " " + message);
+            out.flush();
+        });
         app.awaitStop();
         return app.state().toString().equals("ERROR") ? 1 : 0;
     }

@@ -88,7 +88,7 @@ public final class TopologyCompiler {
 
     private CompiledApplication run() {
         checked.routes().forEach((route, stages) -> wireRoute(file.route(route).orElseThrow(), stages));
-        return new CompiledApplication(file, topology, checked.topics(), checked.stageInfos());
+        return new CompiledApplication(checked, topology);
     }
 
     private void wireRoute(RouteDefinition route, List<CheckedStage> checkedStages) {

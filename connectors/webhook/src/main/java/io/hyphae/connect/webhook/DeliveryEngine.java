@@ -1,5 +1,6 @@
 package io.hyphae.connect.webhook;
 
+import io.hyphae.net.AddressRules;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -58,7 +59,7 @@ final class DeliveryEngine implements AutoCloseable {
     private final DeliveryMetrics metrics;
     private final RetrySchedule schedule;
     private final WebhookSigner signer;
-    private final AddressGuard guard;
+    private final AddressRules guard;
     private final KeySequencer sequencer = new KeySequencer();
     private final DeadLetters deadLetters;
     private final int maxInFlight;
@@ -83,7 +84,7 @@ final class DeliveryEngine implements AutoCloseable {
         this.metrics = metrics;
         this.schedule = RetrySchedule.of(config);
         this.signer = new WebhookSigner(config.signingKeys());
-        this.guard = new AddressGuard(config.allowNetworks());
+        this.guard = config.allowNetworks();
         this.deadLetters = new DeadLetters(reporter, subscriber);
         this.maxInFlight = config.maxInFlight();
         this.permits = new Semaphore(maxInFlight);

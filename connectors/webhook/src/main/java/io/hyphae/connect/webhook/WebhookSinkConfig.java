@@ -1,5 +1,6 @@
 package io.hyphae.connect.webhook;
 
+import io.hyphae.net.AddressRules;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -80,8 +81,10 @@ public class WebhookSinkConfig extends AbstractConfig {
             "Standard Webhooks signing secrets (whsec_<base64>), separated by spaces or commas; each request is "
                 + "signed with every one (for rotation). Empty: requests are not signed.")
         .define(ALLOW_NETWORKS, Type.LIST, "", (name, value) -> {
-            for (Object cidr : (List<?>) value) {
-                Cidr.parse((String) cidr);
+            try {
+                AddressRules.allowing(((List<?>) value).stream().map(String::valueOf).toList());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
             }
         }, Importance.MEDIUM,
             "CIDRs (IPv4 or IPv6) of private, loopback or link-local networks the subscriber may resolve to; "
@@ -152,12 +155,9 @@ public class WebhookSinkConfig extends AbstractConfig {
         return secrets == null ? List.of() : parseSecrets(secrets.value());
     }
 
-    public List<Cidr> allowNetworks() {
-        List<Cidr> networks = new ArrayList<>();
-        for (String cidr : getList(ALLOW_NETWORKS)) {
-            networks.add(Cidr.parse(cidr));
-        }
-        return networks;
+    /** The address rules of {@value #ALLOW_NETWORKS}. */
+    public AddressRules allowNetworks() {
+        return AddressRules.allowing(getList(ALLOW_NETWORKS));
     }
 
     public RequestRenderer renderer() {

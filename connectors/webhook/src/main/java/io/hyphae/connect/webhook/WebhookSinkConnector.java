@@ -1,5 +1,6 @@
 package io.hyphae.connect.webhook;
 
+import io.hyphae.net.AddressRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ public class WebhookSinkConnector extends SinkConnector {
         return WebhookSinkConfig.CONFIG_DEF;
     }
 
-    /** Also refuses a URL whose host resolves to an address that {@link AddressGuard} refuses. */
+    /** Also refuses a URL whose host resolves to an address that the address rules refuse. */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config config = super.validate(connectorConfigs);
@@ -72,7 +73,7 @@ public class WebhookSinkConnector extends SinkConnector {
             String host = WebhookSinkConfig.parseUrl(WebhookSinkConfig.URL, (String) url.value()).getHost();
             @SuppressWarnings("unchecked")
             List<String> allowed = (List<String>) networks.value();
-            AddressGuard.check(host, allowed == null ? List.of() : allowed).ifPresent(url::addErrorMessage);
+            AddressRules.allowing(allowed == null ? List.of() : allowed).refusal(host).ifPresent(url::addErrorMessage);
         } catch (ConfigException e) {
             url.addErrorMessage(e.getMessage());
         }

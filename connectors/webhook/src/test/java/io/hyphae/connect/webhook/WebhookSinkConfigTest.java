@@ -36,7 +36,7 @@ class WebhookSinkConfigTest {
         assertThat(config.retryMaxAttempts()).isEqualTo(12);
         assertThat(config.retryMaxElapsedMs()).isEqualTo(86_400_000);
         assertThat(config.signingKeys()).isEmpty();
-        assertThat(config.allowNetworks()).isEmpty();
+        assertThat(config.allowNetworks().refusal("127.0.0.1")).as("no network allowed").isPresent();
         assertThat(config.renderer()).isInstanceOf(RawRequestRenderer.class);
     }
 

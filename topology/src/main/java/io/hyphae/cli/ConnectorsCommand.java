@@ -1,0 +1,209 @@
+package io.hyphae.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.hyphae.connect.ConnectRestClient;
+import io.hyphae.connect.SubscriberConnectors;
+import io.hyphae.plan.CheckedFile;
+import io.hyphae.plan.CheckedSubscriber;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+/** {@code hyphae connectors}: the Kafka Connect connectors a route file implies (one per subscriber). */
+@Command(name = "connectors",
+        description = {"The Kafka Connect connectors a route file implies: one webhook sink connector per subscriber, "
+                + "named <application>-subscriber-<name>, with its dead-letter topic <application>.subscriber.<name>.dlq."},
+        mixinStandardHelpOptions = true,
+        subcommands = {ConnectorsCommand.Render.class, ConnectorsCommand.Apply.class, ConnectorsCommand.Status.class})
+final class ConnectorsCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "render", mixinStandardHelpOptions = true,
+            description = {"Print the connectors' configurations as JSON, in the form POST /connectors takes ({\"name\", \"config\"}); "
+                    + "signing secrets and passwords are masked."})
+    static final class Render implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "The route file.")
+        Path file;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
+            List<Map<String, Object>> out = SubscriberConnectors.render(checked, false).entrySet().stream()
+                    .map(e -> {
+                        Map<String, Object> connector = new LinkedHashMap<>();
+                        connector.put("name", e.getKey());
+                        connector.put("config", e.getValue());
+                        return connector;
+                    }).toList();
+            PrintWriter w = spec.commandLine().getOut();
+            w.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+            w.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = {"Create or update the connectors on a Kafka Connect worker (PUT /connectors/<name>/config; "
+                    + "running it again changes nothing). Without --connect-url or $HYPHAE_CONNECT_URL, on the local broker, "
+                    + "the local worker is started if needed."})
+    static final class Apply implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "The route file.")
+        Path file;
+
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
+            var progress = LocalCommand.printer(spec);
+            if (checked.subscribers().isEmpty()) {
+                progress.accept(file + " has no subscribers: nothing to apply");
+                return 0;
+            }
+            String bootstrap = client.resolveBootstrap(Optional.of(checked.file()), progress);
+            Optional<String> worker = client.resolveConnect(Optional.of(checked.file()), bootstrap, progress);
+            if (worker.isEmpty()) {
+                throw new IllegalArgumentException("no Kafka Connect worker: give its REST URL with --connect-url or $" + ClientOptions.CONNECT_ENV);
+            }
+            SubscriberConnectors.apply(checked, new ConnectRestClient(worker.get()), progress);
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = {"Per subscriber: the connector's and its tasks' states (with the reason of a failed task, e.g. a "
+                    + "subscriber that answered 410 Gone), the records not yet delivered (the connector's consumer lag) and "
+                    + "the records in its dead-letter topic."})
+    static final class Status implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "The route file.")
+        Path file;
+
+        @Mixin
+        ClientOptions client;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
+            var progress = LocalCommand.printer(spec, true);
+            PrintWriter out = spec.commandLine().getOut();
+            if (checked.subscribers().isEmpty()) {
+                out.println(file + " has no subscribers");
+                out.flush();
+                return 0;
+            }
+            String bootstrap = client.resolveBootstrap(Optional.of(checked.file()), progress);
+            Optional<String> url = client.resolveConnect(Optional.of(checked.file()), bootstrap, progress);
+            if (url.isEmpty()) {
+                throw new IllegalArgumentException("no Kafka Connect worker: give its REST URL with --connect-url or $" + ClientOptions.CONNECT_ENV);
+            }
+            ConnectRestClient worker = new ConnectRestClient(url.get());
+            boolean healthy = true;
+            try (Admin admin = Admin.create(client.clientProperties(Optional.of(checked.file()), bootstrap))) {
+                for (CheckedSubscriber s : checked.subscribers()) {
+                    String state;
+                    Optional<ConnectRestClient.ConnectorStatus> status = status(worker, s.connector());
+                    if (status.isEmpty()) {
+                        state = "NOT APPLIED (run 'hyphae connectors apply " + file + "')";
+                        healthy = false;
+                    } else {
+                        ConnectRestClient.ConnectorStatus st = status.get();
+                        state = st.connector().state() + ", tasks " + st.tasks().stream().map(t -> t.id() + ":" + t.state())
+                                .collect(Collectors.joining(" "));
+                        healthy &= st.running();
+                    }
+                    out.printf("%s -> %s%n  connector %s: %s%n  pending %d record(s) on %s, dead-lettered %d on %s%n",
+                            s.definition().name(), s.definition().url(), s.connector(), state,
+                            lag(admin, "connect-" + s.connector(), s.topic()), s.topic(),
+                            records(admin, s.deadLetterTopic()), s.deadLetterTopic());
+                    status.ifPresent(st -> st.tasks().forEach(t -> t.trace().ifPresent(trace ->
+                            out.printf("  task %d: %s%n", t.id(), trace.lines().findFirst().orElse(trace)))));
+                }
+            }
+            out.flush();
+            return healthy ? 0 : 1;
+        }
+
+        private static Optional<ConnectRestClient.ConnectorStatus> status(ConnectRestClient worker, String name) throws Exception {
+            try {
+                return Optional.of(worker.status(name));
+            } catch (ConnectRestClient.ConnectRestException e) {
+                if (e.status() == 404) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        }
+
+        /** Records of the topic after the group's committed offsets (all of them when the group has committed none). */
+        private static long lag(Admin admin, String group, String topic) throws InterruptedException {
+            try {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, Long> start = offsets(admin, topic, OffsetSpec.earliest());
+                long lag = 0;
+                for (Map.Entry<TopicPartition, Long> end : offsets(admin, topic, OffsetSpec.latest()).entrySet()) {
+                    OffsetAndMetadata c = committed.get(end.getKey());
+                    lag += end.getValue() - (c != null ? c.offset() : start.getOrDefault(end.getKey(), 0L));
+                }
+                return lag;
+            } catch (ExecutionException e) {
+                return -1;
+            }
+        }
+
+        private static long records(Admin admin, String topic) throws InterruptedException {
+            try {
+                Map<TopicPartition, Long> start = offsets(admin, topic, OffsetSpec.earliest());
+                return offsets(admin, topic, OffsetSpec.latest()).entrySet().stream()
+                        .mapToLong(e -> e.getValue() - start.getOrDefault(e.getKey(), 0L)).sum();
+            } catch (ExecutionException e) {
+                return 0; // not created yet: nothing was dead-lettered
+            }
+        }
+
+        private static Map<TopicPartition, Long> offsets(Admin admin, String topic, OffsetSpec spec) throws ExecutionException, InterruptedException {
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
+            partitions.forEach(p -> request.put(new TopicPartition(topic, p.partition()), spec));
+            Map<TopicPartition, Long> out = new LinkedHashMap<>();
+            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : admin.listOffsets(request).all().get().entrySet()) {
+                out.put(e.getKey(), e.getValue().offset());
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.hyphae.connect;
+
+import io.hyphae.connect.webhook.SubscriberConnectorConfig;
+import io.hyphae.plan.CheckedFile;
+import io.hyphae.plan.CheckedSubscriber;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The Kafka Connect connectors a route file implies (one per subscriber), rendered and applied to a worker. */
+public final class SubscriberConnectors {
+
+    private SubscriberConnectors() {
+    }
+
+    /** Connector name to configuration, in file order; {@code withSecrets} false masks secrets, for printing. */
+    public static Map<String, Map<String, String>> render(CheckedFile file, boolean withSecrets) {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        for (CheckedSubscriber s : file.subscribers()) {
+            out.put(s.connector(), SubscriberConnectorConfig.render(file.file(), s, withSecrets));
+        }
+        return out;
+    }
+
+    /** Creates or updates every connector of the file on the worker (idempotent), reporting each one. */
+    public static void apply(CheckedFile file, ConnectRestClient worker, Consumer<String> progress) throws IOException, InterruptedException {
+        for (Map.Entry<String, Map<String, String>> c : render(file, true).entrySet()) {
+            ConnectRestClient.Applied applied = worker.apply(c.getKey(), c.getValue());
+            progress.accept("connector " + c.getKey() + " " + applied.name().toLowerCase() + " on " + worker.baseUrl());
+        }
+    }
+}
