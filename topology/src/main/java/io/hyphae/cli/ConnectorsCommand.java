@@ -7,10 +7,6 @@ import io.hyphae.connect.SubscriberConnectors;
 import io.hyphae.plan.CheckedFile;
 import io.hyphae.plan.CheckedSubscriber;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,8 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 /** {@code hyphae connectors}: the Kafka Connect connectors a route file implies (one per subscriber). */
@@ -107,6 +103,8 @@ final class ConnectorsCommand implements Runnable {
                     + "subscriber that answered 410 Gone), the records not yet delivered (the connector's consumer lag) and "
                     + "the records in its dead-letter topic."})
     static final class Status implements Callable<Integer> {
+        private static final long PENDING_CAP = 10_000;
+
         @Parameters(paramLabel = "FILE", description = "The route file.")
         Path file;
 
@@ -133,7 +131,8 @@ final class ConnectorsCommand implements Runnable {
             }
             ConnectRestClient worker = new ConnectRestClient(url.get());
             boolean healthy = true;
-            try (Admin admin = Admin.create(client.clientProperties(Optional.of(checked.file()), bootstrap))) {
+            Properties props = client.clientProperties(Optional.of(checked.file()), bootstrap);
+            try (Admin admin = Admin.create(props)) {
                 for (CheckedSubscriber s : checked.subscribers()) {
                     String state;
                     Optional<ConnectRestClient.ConnectorStatus> status = status(worker, s.connector());
@@ -146,10 +145,11 @@ final class ConnectorsCommand implements Runnable {
                                 .collect(Collectors.joining(" "));
                         healthy &= st.running();
                     }
-                    out.printf("%s -> %s%n  connector %s: %s%n  pending %d record(s) on %s, dead-lettered %d on %s%n",
+                    long pending = SubscriberProgress.pendingRecords(admin, props, s, PENDING_CAP);
+                    out.printf("%s -> %s%n  connector %s: %s%n  to deliver: %s record(s) of %s; dead-lettered: %d in %s%n",
                             s.definition().name(), s.definition().url(), s.connector(), state,
-                            lag(admin, "connect-" + s.connector(), s.topic()), s.topic(),
-                            records(admin, s.deadLetterTopic()), s.deadLetterTopic());
+                            pending >= PENDING_CAP ? "at least " + PENDING_CAP : Long.toString(pending), s.topic(),
+                            SubscriberProgress.deadLettered(admin, s), s.deadLetterTopic());
                     status.ifPresent(st -> st.tasks().forEach(t -> t.trace().ifPresent(trace ->
                             out.printf("  task %d: %s%n", t.id(), trace.lines().findFirst().orElse(trace)))));
                 }
@@ -167,43 +167,6 @@ final class ConnectorsCommand implements Runnable {
                 }
                 throw e;
             }
-        }
-
-        /** Records of the topic after the group's committed offsets (all of them when the group has committed none). */
-        private static long lag(Admin admin, String group, String topic) throws InterruptedException {
-            try {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                Map<TopicPartition, Long> start = offsets(admin, topic, OffsetSpec.earliest());
-                long lag = 0;
-                for (Map.Entry<TopicPartition, Long> end : offsets(admin, topic, OffsetSpec.latest()).entrySet()) {
-                    OffsetAndMetadata c = committed.get(end.getKey());
-                    lag += end.getValue() - (c != null ? c.offset() : start.getOrDefault(end.getKey(), 0L));
-                }
-                return lag;
-            } catch (ExecutionException e) {
-                return -1;
-            }
-        }
-
-        private static long records(Admin admin, String topic) throws InterruptedException {
-            try {
-                Map<TopicPartition, Long> start = offsets(admin, topic, OffsetSpec.earliest());
-                return offsets(admin, topic, OffsetSpec.latest()).entrySet().stream()
-                        .mapToLong(e -> e.getValue() - start.getOrDefault(e.getKey(), 0L)).sum();
-            } catch (ExecutionException e) {
-                return 0; // not created yet: nothing was dead-lettered
-            }
-        }
-
-        private static Map<TopicPartition, Long> offsets(Admin admin, String topic, OffsetSpec spec) throws ExecutionException, InterruptedException {
-            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
-            Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
-            partitions.forEach(p -> request.put(new TopicPartition(topic, p.partition()), spec));
-            Map<TopicPartition, Long> out = new LinkedHashMap<>();
-            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> e : admin.listOffsets(request).all().get().entrySet()) {
-                out.put(e.getKey(), e.getValue().offset());
-            }
-            return out;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.hyphae.cli;
 
+import io.hyphae.plan.CheckedSubscriber;
 import io.hyphae.route.RouteDefinition;
 import io.hyphae.route.RouteFile;
 import io.hyphae.runtime.HyphaeApplication;
@@ -108,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
             app.start();
             app.awaitRunning(Duration.ofSeconds(timeoutSeconds));
             progress.accept(String.format("application running after %.1f s", (System.nanoTime() - started) / 1e9));
-            client.applySubscribers(app.compiled().checked(), bootstrap, progress);
+            boolean delivering = client.applySubscribers(app.compiled().checked(), bootstrap, progress);
             for (Load load : parsed) {
                 if (!tableTopics.contains(load.topic)) {
                     progress.accept(produce(load, bootstrap, routes));
@@ -117,6 +118,18 @@ final class DemoCommand implements Callable<Integer> {
             List<String> inputs = routes.routes().values().stream().map(RouteDefinition::from).distinct().toList();
             progress.accept("processing...");
             awaitConsumed(admin, routes.application(), inputs, Duration.ofSeconds(timeoutSeconds));
+            if (delivering) {
+                for (CheckedSubscriber s : app.compiled().checked().subscribers()) {
+                    progress.accept("waiting for subscriber " + s.definition().name() + " (" + s.definition().url() + ")...");
+                    if (SubscriberProgress.awaitDone(admin, props, s, Duration.ofSeconds(timeoutSeconds))) {
+                        progress.accept("subscriber " + s.definition().name() + ": every record of " + s.topic() + " delivered or filtered out, "
+                                + SubscriberProgress.deadLettered(admin, s) + " dead-lettered in all (" + s.deadLetterTopic() + ")");
+                    } else {
+                        progress.accept("warning: subscriber " + s.definition().name() + " still has " + SubscriberProgress.pending(admin, s)
+                                + " offset(s) to go; see 'hyphae connectors status " + file + "'");
+                    }
+                }
+            }
             progress.accept("every input record is processed; what this run added to each topic:");
             print(out, props, routes, app, before);
         }

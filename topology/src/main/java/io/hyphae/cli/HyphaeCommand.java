@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             AclsCommand.class,
             SchemasCommand.class,
             ConnectorsCommand.class,
+            ReceiveCommand.class,
             LocalCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'hyphae help <command>' for a command's options. See README.md for the route file reference."})

@@ -43,6 +43,9 @@ public final class SubscriberConnectorConfig {
         c.put("key.converter", BYTES);
         c.put("value.converter", BYTES);
         c.put("header.converter", BYTES);
+        // Stage topics are written in transactions under exactly-once: never deliver what a transaction aborted.
+        // (Needs the worker's connector.client.config.override.policy to allow it; Kafka's default, All, does.)
+        c.put("consumer.override.isolation.level", "read_committed");
         c.put("errors.tolerance", "all");
         c.put("errors.deadletterqueue.topic.name", subscriber.deadLetterTopic());
         c.put("errors.deadletterqueue.context.headers.enable", "true");

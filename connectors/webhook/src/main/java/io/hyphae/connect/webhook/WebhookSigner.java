@@ -1,5 +1,6 @@
 package io.hyphae.connect.webhook;
 
+import io.hyphae.net.StandardWebhooks;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -7,8 +8,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -19,9 +18,9 @@ import org.apache.kafka.connect.sink.SinkRecord;
  */
 final class WebhookSigner {
 
-    static final String ID_HEADER = "webhook-id";
-    static final String TIMESTAMP_HEADER = "webhook-timestamp";
-    static final String SIGNATURE_HEADER = "webhook-signature";
+    static final String ID_HEADER = StandardWebhooks.ID_HEADER;
+    static final String TIMESTAMP_HEADER = StandardWebhooks.TIMESTAMP_HEADER;
+    static final String SIGNATURE_HEADER = StandardWebhooks.SIGNATURE_HEADER;
     /** The record header that names where a derived record came from, such as {@code orders-0@42}. */
     static final String SOURCE_HEADER = "hyphae.source";
 
@@ -37,26 +36,7 @@ final class WebhookSigner {
 
     /** Space-separated {@code v1,<signature>}, one per key; null when there is no key. */
     String signature(String id, long timestampSeconds, byte[] body) {
-        if (keys.isEmpty()) {
-            return null;
-        }
-        byte[] prefix = (id + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8);
-        StringBuilder signatures = new StringBuilder();
-        for (byte[] key : keys) {
-            try {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(key, "HmacSHA256"));
-                mac.update(prefix);
-                byte[] digest = mac.doFinal(body);
-                if (signatures.length() > 0) {
-                    signatures.append(' ');
-                }
-                signatures.append("v1,").append(Base64.getEncoder().encodeToString(digest));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 is not available", e);
-            }
-        }
-        return signatures.toString();
+        return StandardWebhooks.sign(keys, id, timestampSeconds, body);
     }
 
     /**
