@@ -187,7 +187,7 @@ public final class RouteChecker {
             return Optional.empty();
         }
         String deadLetter = TopicNames.subscriberDeadLetter(app, subscriber.name());
-        addWritten(deadLetter, TopicSpec.Role.DEAD_LETTER, "the dead-letter topic of subscriber " + subscriber.name(), subscriber.location(), Optional.empty());
+        addWritten(deadLetter, TopicSpec.Role.SUBSCRIBER_DEAD_LETTER, "the dead-letter topic of subscriber " + subscriber.name(), subscriber.location(), Optional.empty());
         return Optional.of(new CheckedSubscriber(subscriber, topic, format, keyFormat, TopicNames.subscriberConnector(app, subscriber.name()), deadLetter));
     }
 

@@ -13,5 +13,6 @@ public record TopicSpec(String name, Role role, String owner, Optional<Integer> 
     /** The largest record Hyphae reads or writes: every topic it creates accepts it, dead-letter topics included. */
     public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
-    public enum Role { INPUT, TABLE, STAGE, DEAD_LETTER, DESTINATION, REPARTITION }
+    /** What the topic is to the application; a subscriber's dead-letter topic is written by its connector, not the app. */
+    public enum Role { INPUT, TABLE, STAGE, DEAD_LETTER, DESTINATION, REPARTITION, SUBSCRIBER_DEAD_LETTER }
 }

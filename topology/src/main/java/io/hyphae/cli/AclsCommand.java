@@ -8,6 +8,9 @@ import io.hyphae.runtime.TopologyCompiler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import io.hyphae.plan.CheckedFile;
+import io.hyphae.plan.CheckedSubscriber;
+import io.hyphae.plan.RouteChecker;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -36,6 +39,10 @@ final class AclsCommand implements Callable<Integer> {
             description = "The application's principal (default: ${DEFAULT-VALUE}).")
     String principal;
 
+    @Option(names = "--connect-principal", paramLabel = "PRINCIPAL", defaultValue = "User:connect",
+            description = "The principal of the Kafka Connect worker that runs the file's subscribers (default ${DEFAULT-VALUE}).")
+    String connectPrincipal;
+
     @Spec
     CommandSpec spec;
 
@@ -47,6 +54,13 @@ final class AclsCommand implements Callable<Integer> {
         out.println("# Apply with a bootstrap server and admin credentials, e.g. BOOTSTRAP=broker:9092 sh acls.sh");
         for (String line : commands(routes, principal)) {
             out.println(line);
+        }
+        CheckedFile checked = RouteChecker.check(routes);
+        if (!checked.subscribers().isEmpty()) {
+            out.println();
+            out.println("# ACLs for the Kafka Connect worker's principal " + connectPrincipal + " that runs the subscribers' connectors");
+            out.println("# (on top of what the worker itself needs: its group, config, offset and status topics)");
+            connectorCommands(checked, connectPrincipal).forEach(out::println);
         }
         out.flush();
         return 0;
@@ -81,6 +95,19 @@ final class AclsCommand implements Callable<Integer> {
         lines.add(base + ops(List.of("Read", "Describe")) + " --group " + routes.application());
         lines.add(base + ops(List.of("Write", "Describe")) + " --transactional-id " + routes.application() + " --resource-pattern-type prefixed");
         lines.add(base + ops(List.of("Read", "Describe")) + " --group " + routes.application() + ". --resource-pattern-type prefixed");
+        return lines;
+    }
+
+    /** The Connect worker's principal, for the subscribers' connectors: read the topic, write the dead letters, commit. */
+    static List<String> connectorCommands(CheckedFile checked, String principal) {
+        List<String> lines = new ArrayList<>();
+        String base = "kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\" --add --allow-principal " + principal;
+        for (CheckedSubscriber s : checked.subscribers()) {
+            lines.add("# subscriber " + s.definition().name() + " (connector " + s.connector() + ")");
+            lines.add(base + ops(List.of("Read", "Describe")) + " --topic " + s.topic());
+            lines.add(base + ops(List.of("Write", "Describe")) + " --topic " + s.deadLetterTopic());
+            lines.add(base + ops(List.of("Read", "Describe")) + " --group connect-" + s.connector());
+        }
         return lines;
     }
 

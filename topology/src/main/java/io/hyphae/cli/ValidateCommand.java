@@ -34,9 +34,9 @@ final class ValidateCommand implements Callable<Integer> {
             try {
                 RouteFile routes = new RouteFileLoader().load(file);
                 int stages = routes.routes().values().stream().mapToInt(r -> r.stages().size()).sum();
-                spec.commandLine().getOut().printf("%s: OK (application '%s': %d route%s, %d stage%s, %d table%s)%n", file,
+                spec.commandLine().getOut().printf("%s: OK (application '%s': %d route%s, %d stage%s, %d table%s, %d subscriber%s)%n", file,
                         routes.application(), routes.routes().size(), plural(routes.routes().size()), stages, plural(stages),
-                        routes.tables().size(), plural(routes.tables().size()));
+                        routes.tables().size(), plural(routes.tables().size()), routes.subscribers().size(), plural(routes.subscribers().size()));
             } catch (RouteFileException e) {
                 failed++;
                 for (Problem p : e.problems()) {

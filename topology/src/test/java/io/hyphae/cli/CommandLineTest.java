@@ -29,7 +29,7 @@ class CommandLineTest {
     @Test
     void validateSaysOkForTheExample() {
         assertThat(run("validate", EXAMPLE)).isZero();
-        assertThat(out.toString()).contains(EXAMPLE + ": OK (application 'insurance': 2 routes, 5 stages, 1 table)");
+        assertThat(out.toString()).contains(EXAMPLE + ": OK (application 'insurance': 2 routes, 5 stages, 1 table, 1 subscriber)");
     }
 
     @Test
@@ -75,6 +75,7 @@ class CommandLineTest {
     void aclsNameEveryTopicGroupAndTransactionalIdTheAppUses() {
         assertThat(run("acls", EXAMPLE, "--principal", "User:insurer")).isZero();
         String base = "kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\" --add --allow-principal User:insurer";
+        String connect = "kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\" --add --allow-principal User:connect";
         assertThat(out.toString().lines().filter(l -> l.startsWith("kafka-acls.sh")).toList()).containsExactlyInAnyOrder(
                 base + " --operation Describe --operation Create --operation Read --topic geo.accident-volume",
                 base + " --operation Describe --operation Create --operation Read --operation Write --topic customer.address-changed",
@@ -89,12 +90,17 @@ class CommandLineTest {
                 base + " --operation Describe --operation Create --operation Write --topic insurance.manual-review.queued",
                 base + " --operation Read --operation Describe --group insurance",
                 base + " --operation Write --operation Describe --transactional-id insurance --resource-pattern-type prefixed",
-                base + " --operation Read --operation Describe --group insurance. --resource-pattern-type prefixed");
+                base + " --operation Read --operation Describe --group insurance. --resource-pattern-type prefixed",
+                // the app creates the subscriber's dead-letter topic; the Connect worker reads and writes for it
+                base + " --operation Describe --operation Create --topic insurance.subscriber.policy-service.dlq",
+                connect + " --operation Read --operation Describe --topic insurance.address-changed.priced",
+                connect + " --operation Write --operation Describe --topic insurance.subscriber.policy-service.dlq",
+                connect + " --operation Read --operation Describe --group connect-insurance-subscriber-policy-service");
     }
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"validate", "describe", "run", "demo", "produce", "tap", "dlq", "acls", "local"}) {
+        for (String command : new String[] {"validate", "describe", "run", "demo", "produce", "tap", "dlq", "acls", "local", "connectors", "receive"}) {
             out.getBuffer().setLength(0);
             assertThat(run(command, "--help")).isZero();
             assertThat(out.toString()).as(command).startsWith("Usage: hyphae " + command);
