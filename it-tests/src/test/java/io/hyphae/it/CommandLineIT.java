@@ -5,6 +5,8 @@ import io.hyphae.route.loader.RouteFileLoader;
 import io.hyphae.runtime.HyphaeApplication;
 import io.hyphae.runtime.TopicProvisioner;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -76,6 +80,38 @@ class CommandLineIT {
             assertThat(admin.listTopics().names().get()).doesNotContain(name + ".in", name + ".events.dlq");
         }
         app.close();
+    }
+
+    @Test
+    void topicsHyphaeCreatesTake16MiBRecordsAndAnUncompactedTableTopicIsReported(KafkaCluster cluster) throws Exception {
+        String name = Kafka.unique("sizes");
+        new Kafka(cluster.bootstrapServers()).createTopic(name + ".rows", 1); // created by hand: cleanup.policy=delete
+        RouteFile routes = new RouteFileLoader(n -> null).load("routes.yaml", """
+                application: %1$s
+                tables:
+                  rows: { topic: %1$s.rows }
+                  fresh: { topic: %1$s.fresh }
+                routes:
+                  events:
+                    from: %1$s.in
+                    stages:
+                      - kept: { filter: { when: "value.keep" } }
+                """.formatted(name));
+        List<String> messages = new CopyOnWriteArrayList<>();
+        try (HyphaeApplication app = new HyphaeApplication(routes, cluster.bootstrapServers(), messages::add);
+             Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            app.provision();
+            assertThat(messages).anySatisfy(m -> assertThat(m).startsWith("warning: topic '" + name + ".rows' (table rows) has cleanup.policy=delete")
+                    .contains("--add-config cleanup.policy=compact"));
+            assertThat(messages).noneSatisfy(m -> assertThat(m).contains("'" + name + ".fresh'").startsWith("warning"));
+            for (String topic : List.of(name + ".in", name + ".fresh", name + ".events.kept", name + ".events.dlq")) {
+                var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+                var config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+                assertThat(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value()).as(topic).isEqualTo(Integer.toString(16 * 1024 * 1024));
+            }
+            var fresh = new ConfigResource(ConfigResource.Type.TOPIC, name + ".fresh");
+            assertThat(admin.describeConfigs(List.of(fresh)).all().get().get(fresh).get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
+        }
     }
 
     @Test

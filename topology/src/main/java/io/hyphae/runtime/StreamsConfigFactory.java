@@ -4,6 +4,7 @@ import io.hyphae.plan.TopicSpec;
 import io.hyphae.route.RouteFile;
 import io.hyphae.runtime.internals.DeadLetterProcessingExceptionHandler;
 import io.hyphae.runtime.internals.DeadLetterProductionExceptionHandler;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -33,6 +34,9 @@ public final class StreamsConfigFactory {
     /** Largest record Hyphae writes: its topics' max.message.bytes and its producer's max.request.size (16 MiB). */
     public static final int MAX_RECORD_BYTES = TopicSpec.MAX_RECORD_BYTES;
 
+    static final String DEFAULT_SESSION_TIMEOUT_MS = "10000";
+    static final String DEFAULT_HEARTBEAT_INTERVAL_MS = "3000";
+
     private StreamsConfigFactory() {
     }
 
@@ -51,6 +55,11 @@ public final class StreamsConfigFactory {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(MAX_RECORD_BYTES));
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionExceptionHandler.class.getName());
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        // A member that crashed is noticed after the session time-out: 45 s by default, 10 s here, so that a restarted
+        // or a surviving instance takes its partitions over within about that (a clean stop leaves the group at once).
+        // The cost: a member that stalls for over 10 s without a heartbeat (a long GC pause) is taken for dead.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), DEFAULT_SESSION_TIMEOUT_MS);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), DEFAULT_HEARTBEAT_INTERVAL_MS);
         return props;
     }
 

@@ -2,10 +2,14 @@ package io.hyphae.runtime;
 
 import io.hyphae.plan.TopicSpec;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -70,6 +74,7 @@ public final class TopicProvisioner {
         if (!conflicts.isEmpty()) {
             throw new TopicConflictException(conflicts);
         }
+        warnAboutUncompactedTables(specs, existing);
         // Tables first: repartition topics take their partition count from them.
         missing.sort((a, b) -> Boolean.compare(a.copartitionWith().isPresent(), b.copartitionWith().isPresent()));
         List<String> created = new ArrayList<>();
@@ -115,6 +120,35 @@ public final class TopicProvisioner {
                 }
                 Thread.sleep(100);
             }
+        }
+    }
+
+    /**
+     * A table topic that exists but is not compacted (e.g. created by a producer before the first run) loses rows
+     * once they are older than its retention: say so, with the fix. The file is not refused, since a table topic
+     * owned by someone else may keep every row on purpose (retention.ms=-1).
+     */
+    private void warnAboutUncompactedTables(List<TopicSpec> specs, Map<String, TopicDescription> existing) throws InterruptedException {
+        List<ConfigResource> tables = specs.stream().filter(s -> s.role() == TopicSpec.Role.TABLE && existing.containsKey(s.name()))
+                .map(s -> new ConfigResource(ConfigResource.Type.TOPIC, s.name())).toList();
+        if (tables.isEmpty()) {
+            return;
+        }
+        try {
+            for (Map.Entry<ConfigResource, Config> e : admin.describeConfigs(tables).all().get().entrySet()) {
+                String policy = Optional.ofNullable(e.getValue().get(TopicConfig.CLEANUP_POLICY_CONFIG)).map(ConfigEntry::value).orElse("delete");
+                String retention = Optional.ofNullable(e.getValue().get(TopicConfig.RETENTION_MS_CONFIG)).map(ConfigEntry::value).orElse("");
+                if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT) && !retention.equals("-1")) {
+                    String topic = e.getKey().name();
+                    String owner = specs.stream().filter(s -> s.name().equals(topic)).findFirst().map(TopicSpec::owner).orElse("a table");
+                    progress.accept("warning: topic '" + topic + "' (" + owner + ") has cleanup.policy=" + policy
+                            + ", so rows older than its retention (retention.ms=" + retention + ") will disappear from the table;"
+                            + " make it compacted: kafka-configs.sh --bootstrap-server <broker> --alter --entity-type topics --entity-name "
+                            + topic + " --add-config cleanup.policy=compact");
+                }
+            }
+        } catch (ExecutionException e) {
+            progress.accept("warning: cannot read the configs of the table topics: " + e.getCause().getMessage());
         }
     }
 

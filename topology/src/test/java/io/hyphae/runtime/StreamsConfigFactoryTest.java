@@ -47,6 +47,10 @@ class StreamsConfigFactoryTest {
         assertThat(p).containsEntry("processing.guarantee", "exactly_once_v2").containsEntry("producer.linger.ms", "5").containsEntry("producer.batch.size", "131072")
                 .containsEntry("producer.max.request.size", Integer.toString(16 * 1024 * 1024))
                 .doesNotContainKey("commit.interval.ms");
+        // a crashed member is replaced within about 10 s, not Kafka's default 45 s
+        assertThat(p).containsEntry("consumer.session.timeout.ms", "10000").containsEntry("consumer.heartbeat.interval.ms", "3000");
+        assertThat(StreamsConfigFactory.forRun(file("  streams: { consumer.session.timeout.ms: \"30000\" }"), "b:1"))
+                .as("the file overrides it").containsEntry("consumer.session.timeout.ms", "30000");
         assertThat(p.get("processing.exception.handler").toString()).endsWith("DeadLetterProcessingExceptionHandler");
         assertThat(p.get("production.exception.handler").toString()).endsWith("DeadLetterProductionExceptionHandler");
     }
