@@ -1,30 +1,31 @@
 package io.hyphae.spec;
 
-import io.hyphae.stage.enrich.EnrichSpec;
-import io.hyphae.stage.filter.FilterSpec;
-import io.hyphae.stage.router.RouterSpec;
-import io.hyphae.stage.transform.TransformSpec;
-import io.hyphae.stage.validate.ValidateSpec;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
-/** The registry of stage types: the one place a new type's spec is added. */
+/**
+ * The registry of stage types: every {@link StageSpec} named in a {@code META-INF/services/io.hyphae.spec.StageSpec}
+ * file on the class path, in the order listed (core's own: validate, filter, transform, enrich, route). A new type
+ * is registered with one line there.
+ */
 public final class StageSpecs {
 
-    private static final List<StageSpec<?>> SPECS = List.of(
-            ValidateSpec.INSTANCE,
-            FilterSpec.INSTANCE,
-            TransformSpec.INSTANCE,
-            EnrichSpec.INSTANCE,
-            RouterSpec.INSTANCE);
+    private static final List<StageSpec<?>> SPECS = ServiceLoader.load(StageSpec.class, StageSpecs.class.getClassLoader()).stream()
+            .<StageSpec<?>>map(ServiceLoader.Provider::get).toList();
 
     private static final Map<String, StageSpec<?>> BY_TYPE = new LinkedHashMap<>();
 
     static {
-        SPECS.forEach(s -> BY_TYPE.put(s.type(), s));
+        for (StageSpec<?> spec : SPECS) {
+            StageSpec<?> previous = BY_TYPE.putIfAbsent(spec.type(), spec);
+            if (previous != null) {
+                throw new IllegalStateException("two stage specs of type '" + spec.type() + "': " + previous.getClass().getName()
+                        + " and " + spec.getClass().getName());
+            }
+        }
     }
 
     private StageSpecs() {

@@ -20,7 +20,8 @@ public final class EnrichSpec implements StageSpec<EnrichDefinition> {
     public static final String TYPE = "enrich";
     private static final List<String> FIELDS = List.of("table", "key", "as", "onMiss");
 
-    private EnrichSpec() {
+    /** Stateless: the instance {@link java.util.ServiceLoader} makes and {@code INSTANCE} are interchangeable. */
+    public EnrichSpec() {
     }
 
     @Override

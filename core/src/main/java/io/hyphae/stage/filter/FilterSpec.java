@@ -16,7 +16,8 @@ public final class FilterSpec implements StageSpec<FilterDefinition> {
     public static final String TYPE = "filter";
     private static final List<String> FIELDS = List.of("when");
 
-    private FilterSpec() {
+    /** Stateless: the instance {@link java.util.ServiceLoader} makes and {@code INSTANCE} are interchangeable. */
+    public FilterSpec() {
     }
 
     @Override

@@ -18,7 +18,8 @@ public final class RouterSpec implements StageSpec<RouterDefinition> {
     public static final String TYPE = "route";
     public static final List<String> BRANCH_FIELDS = List.of("when", "to", "otherwise");
 
-    private RouterSpec() {
+    /** Stateless: the instance {@link java.util.ServiceLoader} makes and {@code INSTANCE} are interchangeable. */
+    public RouterSpec() {
     }
 
     @Override

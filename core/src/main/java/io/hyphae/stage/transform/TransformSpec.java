@@ -20,7 +20,8 @@ public final class TransformSpec implements StageSpec<TransformDefinition> {
     public static final String TYPE = "transform";
     private static final List<String> FIELDS = List.of("set", "rename", "remove");
 
-    private TransformSpec() {
+    /** Stateless: the instance {@link java.util.ServiceLoader} makes and {@code INSTANCE} are interchangeable. */
+    public TransformSpec() {
     }
 
     @Override

@@ -18,7 +18,8 @@ public final class ValidateSpec implements StageSpec<ValidateDefinition> {
     private static final List<String> FIELDS = List.of("required", "rules");
     public static final List<String> RULE_FIELDS = List.of("rule", "message");
 
-    private ValidateSpec() {
+    /** Stateless: the instance {@link java.util.ServiceLoader} makes and {@code INSTANCE} are interchangeable. */
+    public ValidateSpec() {
     }
 
     @Override
