@@ -7,6 +7,8 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
 COPY schemas schemas
+COPY core core
+COPY connectors/webhook connectors/webhook
 COPY topology topology
 # Maven reads every module the parent lists; only topology (and what it needs) is built.
 COPY registry-server/pom.xml registry-server/pom.xml
@@ -22,5 +24,7 @@ COPY --from=build /src/topology/target/lib ./lib
 RUN useradd --system --uid 1001 hyphae
 USER hyphae
 ENV HYPHAE_JAVA_OPTS="-Xmx256m -XX:+UseParallelGC"
+# In a container, a missing KAFKA_BOOTSTRAP is an error, never a broker started inside it.
+ENV HYPHAE_LOCAL=never
 ENTRYPOINT ["sh", "-c", "exec java $HYPHAE_JAVA_OPTS -jar /opt/hyphae/hyphae.jar \"$@\"", "hyphae"]
 CMD ["--help"]

@@ -21,6 +21,7 @@ final class ClientOptions {
 
     static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP";
     static final String CONNECT_ENV = "HYPHAE_CONNECT_URL";
+    static final String LOCAL_ENV = "HYPHAE_LOCAL";
 
     @Option(names = {"-b", "--bootstrap-server"}, paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers. Default: the route file's kafka.bootstrap, else $" + BOOTSTRAP_ENV
@@ -35,10 +36,18 @@ final class ClientOptions {
             description = "Schema registry of Avro routes. Default: the route file's registry.url, else the local registry (started if needed).")
     String registryUrl;
 
+    @Option(names = "--no-local",
+            description = "Never start the local broker, registry or Connect worker (also $" + LOCAL_ENV + "=never, as in the Docker image).")
+    boolean noLocal;
+
     @Option(names = "--connect-url", paramLabel = "URL",
             description = "REST URL of the Kafka Connect worker that runs the file's subscribers. Default: $" + CONNECT_ENV
                     + ", else, on the local broker, the local worker (started if needed).")
     String connectUrl;
+
+    boolean localDisabled() {
+        return noLocal || "never".equalsIgnoreCase(System.getenv(LOCAL_ENV));
+    }
 
     /**
      * The Connect worker for a file's subscribers: the option, $HYPHAE_CONNECT_URL, else, when the commands use the
@@ -54,7 +63,7 @@ final class ClientOptions {
             return fromEnv;
         }
         LocalConnect local = LocalConnect.atDefault();
-        if (bootstrap(file).isPresent() && !bootstrapServers.equals(local.kafka().bootstrapServers())) {
+        if (localDisabled() || bootstrap(file).isPresent() && !bootstrapServers.equals(local.kafka().bootstrapServers())) {
             return Optional.empty();
         }
         progress.accept("no Kafka Connect worker configured (--connect-url, $" + CONNECT_ENV + "): using the local worker");
@@ -90,6 +99,9 @@ final class ClientOptions {
         }
         if (file.registry().url().isPresent() || !file.usesAvro()) {
             return file;
+        }
+        if (localDisabled()) {
+            throw new IllegalArgumentException("the file uses Avro but no schema registry is configured: give it with --registry-url or the route file's registry.url");
         }
         progress.accept("no schema registry configured (--registry-url, registry.url): using the local registry");
         return file.withRegistry(file.registry().withUrl(localRegistry().start(progress)));
@@ -132,6 +144,10 @@ final class ClientOptions {
         Optional<String> configured = bootstrap(file);
         if (configured.isPresent()) {
             return configured.get();
+        }
+        if (localDisabled()) {
+            throw new IllegalArgumentException("no bootstrap servers: give them with --bootstrap-server, the route file's kafka.bootstrap or $"
+                    + BOOTSTRAP_ENV + " (the local broker is off: " + (noLocal ? "--no-local" : "$" + LOCAL_ENV + "=never") + ")");
         }
         progress.accept("no bootstrap servers configured (--bootstrap-server, kafka.bootstrap, $" + BOOTSTRAP_ENV + "): using the local broker");
         return LocalKafka.atDefault().start(progress);

@@ -1,5 +1,6 @@
 package io.hyphae.cli;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -96,6 +97,14 @@ class CommandLineTest {
                 connect + " --operation Read --operation Describe --topic insurance.address-changed.priced",
                 connect + " --operation Write --operation Describe --topic insurance.subscriber.policy-service.dlq",
                 connect + " --operation Read --operation Describe --group connect-insurance-subscriber-policy-service");
+    }
+
+    @Test
+    void withTheLocalStackOffAMissingBootstrapIsAnErrorNamingTheWaysToGiveIt() {
+        Assumptions.assumeTrue(System.getenv("KAFKA_BOOTSTRAP") == null, "KAFKA_BOOTSTRAP is set");
+        assertThat(run("run", "../examples/insurance/insurance-json.yaml", "--no-local")).isEqualTo(1);
+        assertThat(err.toString()).contains("no bootstrap servers: give them with --bootstrap-server, the route file's kafka.bootstrap or $KAFKA_BOOTSTRAP")
+                .contains("--no-local");
     }
 
     @Test
