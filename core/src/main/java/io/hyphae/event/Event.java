@@ -104,6 +104,8 @@ public final class Event implements CelVariableResolver {
         if (encoded == null) {
             encoded = format.encode(topic, value);
             ownEncoding = true;
+        } else {
+            format.forwarded(topic, encoded);
         }
         return encoded;
     }

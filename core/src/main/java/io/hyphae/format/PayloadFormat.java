@@ -25,4 +25,11 @@ public interface PayloadFormat {
     default byte[] append(byte[] encoded, Map<String, Object> added) {
         return null;
     }
+
+    /**
+     * Told that {@code bytes}, encoded before (by this format for another topic, or by the producer), are written
+     * unchanged to {@code topic}: a format with a schema registry makes sure the topic's subject knows their schema.
+     */
+    default void forwarded(String topic, byte[] bytes) {
+    }
 }

@@ -16,6 +16,10 @@ import java.util.Optional;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
@@ -34,11 +38,13 @@ class InsuranceExampleIT {
 
     private Kafka kafka;
     private String demoOutput;
+    private String registryUrl;
     private AvroFormat avro;
 
     @BeforeAll
     void runTheExample(KafkaCluster cluster, RegistryServer registry) {
         kafka = new Kafka(cluster.bootstrapServers());
+        registryUrl = registry.url();
         avro = (AvroFormat) new Formats(RegistrySettings.NONE.withUrl(registry.url())).of(Format.AVRO, Optional.empty());
         StringWriter out = new StringWriter();
         CommandLine cli = HyphaeCommand.commandLine();
@@ -62,6 +68,17 @@ class InsuranceExampleIT {
         } catch (Exception e) {
             throw new AssertionError(String.valueOf(record), e);
         }
+    }
+
+    @Test
+    void everyAvroTopicHyphaeWritesHasItsSubject() throws Exception {
+        // Forwarded records keep their writer's schema id; its schema is registered under each topic's subject too.
+        HttpResponse<String> subjects = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(registryUrl + "/subjects")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        List<String> names = JSON.readValue(subjects.body(), JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+        assertThat(names).contains("insurance.address-changed.validated-value", "insurance.address-changed.enriched-value",
+                "insurance.address-changed.priced-value", "insurance.address-changed.routed-value", "insurance.manual-review.requests-value",
+                "insurance.policy-update-value", "insurance.manual-review.queued-value");
     }
 
     @Test

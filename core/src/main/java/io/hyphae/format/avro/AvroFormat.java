@@ -11,11 +11,14 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,6 +36,8 @@ public final class AvroFormat implements PayloadFormat {
                 System.getProperty("org.apache.avro.limits.collectionItems.maxLength", "10000000"));
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(AvroFormat.class);
+
     public static final byte MAGIC = 0;
     private static final int HEADER = 5;
 
@@ -44,6 +49,9 @@ public final class AvroFormat implements PayloadFormat {
     private final Map<Integer, GenericDatumReader<Object>> readers = new ConcurrentHashMap<>();
     private final Map<Schema, GenericDatumWriter<Object>> writers = new ConcurrentHashMap<>();
     private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
+
+    /** Per topic, the schema ids of forwarded records already known to be under the topic's subject. */
+    private final Map<String, Set<Integer>> forwardedIds = new ConcurrentHashMap<>();
 
     private record SubjectSchema(String subject, Schema schema) {
     }
@@ -138,6 +146,29 @@ public final class AvroFormat implements PayloadFormat {
             throw new IllegalStateException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * A stage that does not change an event forwards its bytes, whose schema id was registered under another
+     * subject (the input's, or an earlier stage's): register that schema under this topic's subject too, once per
+     * id, so that tools which look a topic's schema up by {@code <topic>-value} find it. Only with the topic subject
+     * strategy and auto-registration (with the record strategy the subject does not depend on the topic). A refusal
+     * (say, an incompatible schema already under the subject) is logged once; the record is written all the same.
+     */
+    @Override
+    public void forwarded(String topic, byte[] bytes) {
+        if (strategy != SubjectStrategy.TOPIC || !autoRegister) {
+            return;
+        }
+        Optional<Integer> id = schemaId(bytes);
+        if (id.isEmpty() || !forwardedIds.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(id.get())) {
+            return;
+        }
+        try {
+            registry.register(topic + "-value", registry.byId(id.get()));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot register schema id {} under subject {}-value: {}", id.get(), topic, e.getMessage());
+        }
     }
 
     private int idOf(String subject, Schema schema) {

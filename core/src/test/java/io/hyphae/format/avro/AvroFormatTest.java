@@ -109,6 +109,20 @@ class AvroFormatTest {
     }
 
     @Test
+    void forwardedBytesGetTheirSchemaUnderTheTopicsSubjectOnce() throws Exception {
+        int id = registry.register("in-value", ALL_TYPES);
+        byte[] bytes = framed(id, ALL_TYPES, sample());
+        format.forwarded("app.route.stage", bytes);
+        int afterFirst = registry.calls.get();
+        format.forwarded("app.route.stage", bytes);
+        assertThat(registry.calls.get()).as("the registry is asked once per topic and schema id").isEqualTo(afterFirst);
+        assertThat(registry.subjects()).contains("app.route.stage-value");
+        assertThat(registry.latest("app.route.stage-value")).contains(ALL_TYPES);
+        format.forwarded("app.other", new byte[] {'{', '}'});
+        assertThat(registry.subjects()).doesNotContain("app.other-value");
+    }
+
+    @Test
     void anUnchangedRecordEncodesToTheSameRecordUnderTheSameSchema() throws Exception {
         int id = registry.register("in-value", ALL_TYPES);
         Map<String, Object> v = format.decode("in", framed(id, ALL_TYPES, sample()));
