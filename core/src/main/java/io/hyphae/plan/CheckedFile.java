@@ -18,4 +18,17 @@ public record CheckedFile(RouteFile file, List<TopicSpec> topics, Map<String, Li
                 .map(s -> new StageInfo(s.route().name(), s.definition().name(), s.definition().type(), s.topic(), s.destinations()))
                 .toList();
     }
+
+    /**
+     * The same checked file with connection settings resolved (bootstrap servers, registry URL, client properties),
+     * which no check depends on: nothing is checked or compiled again.
+     */
+    public CheckedFile withFile(RouteFile resolved) {
+        if (!resolved.application().equals(file.application()) || !resolved.routes().equals(file.routes())
+                || !resolved.tables().equals(file.tables()) || !resolved.subscribers().equals(file.subscribers())
+                || !resolved.topics().equals(file.topics())) {
+            throw new IllegalArgumentException("only connection settings may differ from the checked file");
+        }
+        return new CheckedFile(resolved, topics, routes, subscribers);
+    }
 }

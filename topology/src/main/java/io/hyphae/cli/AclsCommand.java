@@ -1,16 +1,13 @@
 package io.hyphae.cli;
 
+import io.hyphae.plan.CheckedFile;
+import io.hyphae.plan.CheckedSubscriber;
 import io.hyphae.plan.TopicNames;
-import io.hyphae.route.RouteFile;
-import io.hyphae.runtime.CompiledApplication;
 import io.hyphae.plan.TopicSpec;
-import io.hyphae.runtime.TopologyCompiler;
+import io.hyphae.route.RouteFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import io.hyphae.plan.CheckedFile;
-import io.hyphae.plan.CheckedSubscriber;
-import io.hyphae.plan.RouteChecker;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -48,14 +45,14 @@ final class AclsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RouteFile routes = RouteFileOption.load(file, spec.commandLine().getErr());
+        CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
+        RouteFile routes = checked.file();
         PrintWriter out = spec.commandLine().getOut();
         out.println("# ACLs for application '" + routes.application() + "' (" + file + "), principal " + principal);
         out.println("# Apply with a bootstrap server and admin credentials, e.g. BOOTSTRAP=broker:9092 sh acls.sh");
-        for (String line : commands(routes, principal)) {
+        for (String line : commands(checked, principal)) {
             out.println(line);
         }
-        CheckedFile checked = RouteChecker.check(routes);
         if (!checked.subscribers().isEmpty()) {
             out.println();
             out.println("# ACLs for the Kafka Connect worker's principal " + connectPrincipal + " that runs the subscribers' connectors");
@@ -67,10 +64,10 @@ final class AclsCommand implements Callable<Integer> {
     }
 
     /** kafka-acls.sh --add lines, one per resource, operations merged. */
-    static List<String> commands(RouteFile routes, String principal) {
-        CompiledApplication app = TopologyCompiler.compile(routes);
+    static List<String> commands(CheckedFile checked, String principal) {
+        RouteFile routes = checked.file();
         Map<String, Set<String>> topics = new LinkedHashMap<>();
-        for (TopicSpec t : app.topics()) {
+        for (TopicSpec t : checked.topics()) {
             Set<String> ops = topics.computeIfAbsent(t.name(), k -> new LinkedHashSet<>());
             ops.add("Describe");
             ops.add("Create");
@@ -86,7 +83,7 @@ final class AclsCommand implements Callable<Integer> {
         }
         // dlq replay reads the dead letters and writes the input.
         routes.routes().values().forEach(r -> {
-            topics.get(io.hyphae.plan.TopicNames.deadLetter(routes.application(), r.name())).add("Read");
+            topics.get(TopicNames.deadLetter(routes.application(), r.name())).add("Read");
             topics.get(r.from()).add("Write");
         });
         List<String> lines = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.hyphae.cli;
 
+import io.hyphae.plan.CheckedFile;
 import io.hyphae.plan.CheckedSubscriber;
 import io.hyphae.route.RouteDefinition;
 import io.hyphae.route.RouteFile;
@@ -84,7 +85,8 @@ final class DemoCommand implements Callable<Integer> {
             out.println(LocalTime.now().format(TIME) + " " + m);
             out.flush();
         };
-        RouteFile routes = RouteFileOption.load(file, spec.commandLine().getErr());
+        CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
+        RouteFile routes = checked.file();
         progress.accept("route file " + file + " is valid (application '" + routes.application() + "')");
         routes = client.resolveRegistry(routes, progress);
         display = new Display(routes);
@@ -93,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
         var props = client.clientProperties(Optional.of(routes), bootstrap);
         Set<String> tableTopics = routes.tables().values().stream().map(t -> t.topic()).collect(Collectors.toSet());
 
-        try (HyphaeApplication app = new HyphaeApplication(routes, bootstrap, m -> { }); Admin admin = Admin.create(props)) {
+        try (HyphaeApplication app = new HyphaeApplication(checked.withFile(routes), bootstrap, m -> { }); Admin admin = Admin.create(props)) {
             progress.accept("creating missing topics");
             app.provision();
             List<String> shown = shownTopics(app, routes);

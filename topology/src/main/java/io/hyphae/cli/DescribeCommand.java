@@ -1,6 +1,10 @@
 package io.hyphae.cli;
 
 import io.hyphae.route.RouteDefinition;
+import io.hyphae.format.Formats;
+import io.hyphae.plan.CheckedFile;
+import io.hyphae.plan.CheckedSubscriber;
+import io.hyphae.route.SubscriberDefinition;
 import io.hyphae.route.RouteFile;
 import io.hyphae.route.TableDefinition;
 import io.hyphae.runtime.CompiledApplication;
@@ -39,8 +43,9 @@ final class DescribeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        RouteFile routes = RouteFileOption.load(file, spec.commandLine().getErr());
-        CompiledApplication app = TopologyCompiler.compile(routes);
+        CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
+        RouteFile routes = checked.file();
+        CompiledApplication app = TopologyCompiler.compile(checked, new Formats(routes.registry()));
         if (show == Part.stages || show == Part.all) {
             stages(out, app);
         }
@@ -82,6 +87,16 @@ final class DescribeCommand implements Callable<Integer> {
                 }
             }
             out.printf("  dead letters: %s%n%n", TopicNames.deadLetter(f.application(), route.name()));
+        }
+        if (!app.checked().subscribers().isEmpty()) {
+            out.println("Subscribers (webhooks, delivered by Kafka Connect):");
+            for (CheckedSubscriber s : app.checked().subscribers()) {
+                SubscriberDefinition d = s.definition();
+                out.printf("  %-20s %s %s <- %s%s%n", d.name(), d.method(), d.url(), s.topic(), d.filter().map(e -> " where " + e.text()).orElse(""));
+                out.printf("  %-20s connector %s, dead letters %s, %s%n", "", s.connector(), s.deadLetterTopic(),
+                        d.secrets().isEmpty() ? "unsigned" : "signed with " + d.secrets().size() + " secret(s)");
+            }
+            out.println();
         }
     }
 }

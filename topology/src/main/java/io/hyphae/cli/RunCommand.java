@@ -1,5 +1,6 @@
 package io.hyphae.cli;
 
+import io.hyphae.plan.CheckedFile;
 import io.hyphae.route.RouteFile;
 import io.hyphae.runtime.HyphaeApplication;
 import picocli.CommandLine.Command;
@@ -42,10 +43,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        RouteFile routes = RouteFileOption.load(file, spec.commandLine().getErr());
+        CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
+        RouteFile routes = checked.file();
         String bootstrap = client.resolveBootstrap(Optional.of(routes), LocalCommand.printer(spec, true));
         RouteFile effective = client.resolveRegistry(withClientProperties(routes), LocalCommand.printer(spec, true));
-        HyphaeApplication app = new HyphaeApplication(effective, bootstrap, message -> {
+        HyphaeApplication app = new HyphaeApplication(checked.withFile(effective), bootstrap, message -> {
             out.println(LocalTime.now().format(TIME) + " " + message);
             out.flush();
         });

@@ -1,5 +1,7 @@
 package io.hyphae.runtime;
 
+import io.hyphae.format.Formats;
+import io.hyphae.plan.CheckedFile;
 import io.hyphae.route.RouteFile;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
@@ -28,6 +30,11 @@ public final class HyphaeApplication implements AutoCloseable {
 
     public HyphaeApplication(RouteFile file, String bootstrapServers, Consumer<String> progress) {
         this(TopologyCompiler.compile(file), bootstrapServers, progress);
+    }
+
+    /** For a file the loader checked: the checker's work (compiled expressions, topic plan) is used, not redone. */
+    public HyphaeApplication(CheckedFile checked, String bootstrapServers, Consumer<String> progress) {
+        this(TopologyCompiler.compile(checked, new Formats(checked.file().registry())), bootstrapServers, progress);
     }
 
     public HyphaeApplication(CompiledApplication compiled, String bootstrapServers, Consumer<String> progress) {
