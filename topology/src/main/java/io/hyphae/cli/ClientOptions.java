@@ -3,18 +3,17 @@ package io.hyphae.cli;
 import io.hyphae.connect.ConnectRestClient;
 import io.hyphae.connect.SubscriberConnectors;
 import io.hyphae.local.LocalConnect;
-import io.hyphae.plan.CheckedFile;
 import io.hyphae.local.LocalKafka;
+import io.hyphae.plan.CheckedFile;
 import io.hyphae.route.RouteFile;
-
-import java.io.IOException;
-import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /** Where the cluster is and how to talk to it; shared by the commands that connect to Kafka. */
 final class ClientOptions {

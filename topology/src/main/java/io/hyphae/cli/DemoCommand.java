@@ -1,13 +1,19 @@
 package io.hyphae.cli;
 
+import io.hyphae.format.Formats;
+import io.hyphae.format.avro.AvroFormat;
 import io.hyphae.plan.CheckedFile;
 import io.hyphae.plan.CheckedSubscriber;
-import io.hyphae.route.RouteDefinition;
-import io.hyphae.route.RouteFile;
-import io.hyphae.runtime.HyphaeApplication;
 import io.hyphae.plan.StageInfo;
 import io.hyphae.plan.TopicNames;
 import io.hyphae.plan.TopicSpec;
+import io.hyphae.route.Format;
+import io.hyphae.route.RouteDefinition;
+import io.hyphae.route.RouteFile;
+import io.hyphae.route.SchemaSource;
+import io.hyphae.route.TableDefinition;
+import io.hyphae.runtime.HyphaeApplication;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,27 +23,29 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
+import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -103,7 +111,7 @@ final class DemoCommand implements Callable<Integer> {
 
             for (Load load : parsed) {
                 if (tableTopics.contains(load.topic)) {
-                    progress.accept(produce(load, bootstrap, routes));
+                    progress.accept(produce(load, props, routes));
                 }
             }
             progress.accept("starting the application (tables load before processing)");
@@ -114,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
             boolean delivering = client.applySubscribers(app.compiled().checked(), bootstrap, progress);
             for (Load load : parsed) {
                 if (!tableTopics.contains(load.topic)) {
-                    progress.accept(produce(load, bootstrap, routes));
+                    progress.accept(produce(load, props, routes));
                 }
             }
             List<String> inputs = routes.routes().values().stream().map(RouteDefinition::from).distinct().toList();
@@ -155,37 +163,31 @@ final class DemoCommand implements Callable<Integer> {
                 : new Load(spec.substring(0, eq), Path.of(rest), null);
     }
 
-    private String produce(Load load, String bootstrap, RouteFile routes) {
-        List<String> args = new ArrayList<>(List.of("-t", load.topic, "-i", load.file.toString(), "-b", bootstrap, "-f", file.toString()));
-        Optional<io.hyphae.route.SchemaSource> schema = avroSchemaOf(routes, load.topic);
+    private String produce(Load load, Properties props, RouteFile routes) throws Exception {
+        Optional<LineProducer.AvroWriter> avro = Optional.empty();
+        Optional<SchemaSource> schema = avroSchemaOf(routes, load.topic);
         if (schema.isPresent()) {
-            args.addAll(List.of("--avro-schema", schema.get().path(), "--registry-url", routes.registry().url().orElseThrow()));
+            AvroFormat format = (AvroFormat) new Formats(routes.registry()).of(Format.AVRO, Optional.empty());
+            avro = Optional.of(new LineProducer.AvroWriter(format, new Schema.Parser().parse(schema.get().text())));
         }
-        if (load.keyField != null) {
-            args.addAll(List.of("-k", load.keyField));
+        LineProducer.KeyRule keys = new LineProducer.KeyRule(load.keyField, null);
+        int sent;
+        try (BufferedReader reader = Files.newBufferedReader(load.file, StandardCharsets.UTF_8)) {
+            sent = new LineProducer(props, spec.commandLine().getErr()).send(load.topic, reader, load.file.toString(), keys, Map.of(), avro);
         }
-        client.properties.forEach((k, v) -> args.addAll(List.of("-X", k + "=" + v)));
-        java.io.StringWriter text = new java.io.StringWriter();
-        CommandLine produce = new CommandLine(new ProduceCommand());
-        produce.setOut(new PrintWriter(text));
-        produce.setErr(spec.commandLine().getErr());
-        int code = produce.execute(args.toArray(String[]::new));
-        if (code != 0) {
-            throw new IllegalStateException("loading " + load.file + " into " + load.topic + " failed");
-        }
-        return text.toString().trim() + " from " + load.file;
+        return "sent " + sent + " record" + (sent == 1 ? "" : "s") + " to " + load.topic + " from " + load.file;
     }
 
     /** The Avro schema of the route or table reading the topic, when it is Avro; an Avro topic without one cannot be loaded from JSON. */
-    private static Optional<io.hyphae.route.SchemaSource> avroSchemaOf(RouteFile routes, String topic) {
+    private static Optional<SchemaSource> avroSchemaOf(RouteFile routes, String topic) {
         for (RouteDefinition r : routes.routes().values()) {
-            if (r.from().equals(topic) && r.format() == io.hyphae.route.Format.AVRO) {
+            if (r.from().equals(topic) && r.format() == Format.AVRO) {
                 return Optional.of(r.schema().orElseThrow(() -> new IllegalArgumentException(
                         "route " + r.name() + " reads Avro without a 'schema': there is no schema to write " + topic + " with")));
             }
         }
-        for (io.hyphae.route.TableDefinition t : routes.tables().values()) {
-            if (t.topic().equals(topic) && t.format() == io.hyphae.route.Format.AVRO) {
+        for (TableDefinition t : routes.tables().values()) {
+            if (t.topic().equals(topic) && t.format() == Format.AVRO) {
                 return Optional.of(t.schema().orElseThrow(() -> new IllegalArgumentException(
                         "table " + t.name() + " is Avro without a 'schema': there is no schema to write " + topic + " with")));
             }

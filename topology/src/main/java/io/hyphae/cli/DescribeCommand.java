@@ -1,15 +1,15 @@
 package io.hyphae.cli;
 
-import io.hyphae.route.RouteDefinition;
 import io.hyphae.format.Formats;
 import io.hyphae.plan.CheckedFile;
 import io.hyphae.plan.CheckedSubscriber;
-import io.hyphae.route.SubscriberDefinition;
-import io.hyphae.route.RouteFile;
-import io.hyphae.route.TableDefinition;
-import io.hyphae.runtime.CompiledApplication;
 import io.hyphae.plan.StageInfo;
 import io.hyphae.plan.TopicNames;
+import io.hyphae.route.RouteDefinition;
+import io.hyphae.route.RouteFile;
+import io.hyphae.route.SubscriberDefinition;
+import io.hyphae.route.TableDefinition;
+import io.hyphae.runtime.CompiledApplication;
 import io.hyphae.runtime.TopologyCompiler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

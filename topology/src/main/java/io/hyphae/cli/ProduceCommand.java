@@ -1,18 +1,11 @@
 package io.hyphae.cli;
 
 import io.hyphae.format.Formats;
-import io.hyphae.format.JsonFormat;
 import io.hyphae.format.avro.AvroFormat;
 import io.hyphae.route.Format;
 import io.hyphae.route.RegistrySettings;
-import org.apache.avro.Schema;
-import io.hyphae.format.Values;
 import io.hyphae.route.RouteFile;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.avro.Schema;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,14 +18,11 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Future;
 
 @Command(name = "produce",
         description = {"Send records to a topic, one per line.",
@@ -79,68 +69,22 @@ final class ProduceCommand implements Callable<Integer> {
         Optional<RouteFile> routes = routeFile == null ? Optional.empty() : Optional.of(RouteFileOption.load(routeFile, spec.commandLine().getErr()));
         String bootstrap = client.resolveBootstrap(routes, LocalCommand.printer(spec, true));
         Properties props = client.clientProperties(routes, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         PrintWriter out = spec.commandLine().getOut();
-        JsonFormat json = new JsonFormat();
-        Optional<AvroWriter> avro = avroSchema == null ? Optional.empty() : Optional.of(avroWriter(routes));
-        int sent = 0;
-        int lineNumber = 0;
-        List<Future<?>> pending = new ArrayList<>();
+        Optional<LineProducer.AvroWriter> avro = avroSchema == null ? Optional.empty() : Optional.of(avroWriter(routes));
+        LineProducer.KeyRule keys = new LineProducer.KeyRule(keyField, keySeparator);
+        int sent;
         try (BufferedReader reader = input == null
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(input, StandardCharsets.UTF_8);
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String key = null;
-                String value = line;
-                if (keySeparator != null) {
-                    int at = line.indexOf(keySeparator);
-                    if (at >= 0) {
-                        key = line.substring(0, at);
-                        value = line.substring(at + keySeparator.length());
-                    }
-                } else if (keyField != null) {
-                    key = keyOf(json, line);
-                }
-                RecordHeaders recordHeaders = new RecordHeaders();
-                headers.forEach((k, v) -> recordHeaders.add(k, v.getBytes(StandardCharsets.UTF_8)));
-                byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-                if (avro.isPresent()) {
-                    try {
-                        bytes = avro.get().format.encode(topic, avro.get().schema, json.decode(topic, bytes));
-                    } catch (io.hyphae.format.avro.SchemaRegistryException e) {
-                        // The schema itself was refused (incompatible, say): nothing is sent with it.
-                        throw new IllegalStateException("the schema registry refused " + avroSchema + ": " + e.getMessage(), e);
-                    } catch (RuntimeException e) {
-                        spec.commandLine().getErr().printf("%s line %d: sent as it is, not as Avro: %s%n",
-                                input == null ? "stdin" : input.toString(), lineNumber, e.getMessage());
-                    }
-                }
-                pending.add(producer.send(new ProducerRecord<>(topic, null, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                        bytes, recordHeaders)));
-                sent++;
-            }
-            producer.flush();
-            for (Future<?> f : pending) {
-                f.get();
-            }
+                : Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+            sent = new LineProducer(props, spec.commandLine().getErr()).send(topic, reader, input == null ? "stdin" : input.toString(),
+                    keys, headers, avro);
         }
         out.printf("sent %d record%s to %s%n", sent, sent == 1 ? "" : "s", topic);
         out.flush();
         return 0;
     }
 
-    private record AvroWriter(AvroFormat format, Schema schema) {
-    }
-
-    private AvroWriter avroWriter(Optional<RouteFile> routes) throws Exception {
+    private LineProducer.AvroWriter avroWriter(Optional<RouteFile> routes) throws Exception {
         Schema schema;
         try {
             schema = new Schema.Parser().parse(avroSchema.toFile());
@@ -150,16 +94,6 @@ final class ProduceCommand implements Callable<Integer> {
         RegistrySettings settings = routes.map(RouteFile::registry).orElse(RegistrySettings.NONE)
                 .withUrl(client.resolveRegistryUrl(routes, LocalCommand.printer(spec, true)));
         AvroFormat format = (AvroFormat) new Formats(settings).of(Format.AVRO, Optional.empty());
-        return new AvroWriter(format, schema);
-    }
-
-    /** The key field's text, or null for a line that is not JSON or lacks the field (it is still sent). */
-    private String keyOf(JsonFormat json, String line) {
-        try {
-            Object v = Values.get(json.decode(topic, line.getBytes(StandardCharsets.UTF_8)), Values.path(keyField));
-            return Values.isNull(v) ? null : String.valueOf(v);
-        } catch (RuntimeException e) {
-            return null;
-        }
+        return new LineProducer.AvroWriter(format, schema);
     }
 }

@@ -5,8 +5,8 @@ import io.hyphae.route.RouteFile;
 import io.hyphae.runtime.HyphaeApplication;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
