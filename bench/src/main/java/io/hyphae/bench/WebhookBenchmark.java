@@ -273,6 +273,7 @@ public final class WebhookBenchmark {
         java.net.URI uri = java.net.URI.create(receiver.url());
         try {
             WebhookReceiver.Run run = null;
+            java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
             for (int round = 0; round < 2; round++) {
                 run = receiver.expect(n);
                 java.util.concurrent.Semaphore permits = new java.util.concurrent.Semaphore(options.maxInFlight());
@@ -280,9 +281,19 @@ public final class WebhookBenchmark {
                     permits.acquire();
                     http.sendAsync(java.net.http.HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                                     .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(value(i, nowMicros()))).build(),
-                            java.net.http.HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> permits.release());
+                            java.net.http.HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+                                if (e != null || r.statusCode() != 204) {
+                                    failed.incrementAndGet();
+                                }
+                                permits.release();
+                            });
                 }
-                run.done.await(600, TimeUnit.SECONDS);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+                while (!run.done.await(1, TimeUnit.SECONDS)) {
+                    if (failed.get() > 0 || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("http-ceiling: " + failed.get() + " requests failed, " + run.count() + " of " + n + " arrived");
+                    }
+                }
                 permits.acquire(options.maxInFlight());
             }
             if (run.count() != n || run.maxOpen.get() > options.maxInFlight()) {
