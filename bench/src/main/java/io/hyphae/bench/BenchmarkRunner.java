@@ -280,7 +280,7 @@ public final class BenchmarkRunner {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
@@ -430,7 +430,7 @@ public final class BenchmarkRunner {
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    private static int freePair() throws IOException {
+    static int freePair() throws IOException {
         for (int attempt = 0; attempt < 20; attempt++) {
             int port;
             try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
