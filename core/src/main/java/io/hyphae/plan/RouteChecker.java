@@ -179,7 +179,14 @@ public final class RouteChecker {
                 problems.add(subscriber.location(), path + ".headers." + header, "'" + header + "' is set by the HTTP client or the signature; it cannot be a subscriber header");
             }
         }
-        String problem = AddressRules.check(subscriber.url(), subscriber.allowNetworks());
+        boolean networksParse = true;
+        try {
+            AddressRules.allowing(subscriber.allowNetworks());
+        } catch (IllegalArgumentException e) {
+            networksParse = false;
+            problems.add(subscriber.location(), path + ".allowNetworks", e.getMessage());
+        }
+        String problem = networksParse ? AddressRules.check(subscriber.url(), subscriber.allowNetworks()) : null;
         if (problem != null) {
             problems.add(subscriber.location(), path + ".url", problem);
         }

@@ -1,11 +1,14 @@
 package io.hyphae.route;
 
+import io.hyphae.plan.CheckedFile;
+import io.hyphae.plan.TopicSpec;
 import io.hyphae.route.loader.RouteFileLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -26,6 +29,18 @@ class RouteFileLoaderTest {
                 from: shop.orders
                 stages:
             """;
+
+    private static final String SUBSCRIBER = """
+            application: shop
+            routes:
+              orders:
+                from: shop.orders
+                stages:
+                  - checked: { validate: { rules: ["value.total > 0"] } }
+            subscribers:
+              hook:
+            """;
+    private static final String TO_STAGE = SUBSCRIBER + "    stage: orders.checked\n";
 
     private static RouteFile load(String yaml) {
         return new RouteFileLoader(Map.of("HOST", "broker:9092")::get).load("routes.yaml", yaml);
@@ -119,14 +134,44 @@ class RouteFileLoaderTest {
                         + "  c: { from: tc, stages: [ { r: { route: [ { when: 'true', to: a }, { otherwise: out } ] } } ] }\n",
                         "routes.yaml:3:6", "routes.a", "routes form a cycle: a -> b -> c -> a"),
                 arguments("table without topic", "application: a\ntables:\n  t: { format: json }\nroutes: {}\n", "routes.yaml:3:6", "tables.t.topic",
-                        "missing required field 'topic'"));
+                        "missing required field 'topic'"),
+                arguments("subscriber of an unknown route", SUBSCRIBER + "    stage: order.checked\n    url: https://example.com/h\n",
+                        "routes.yaml:9:12", "subscribers.hook.stage", "unknown route 'order' (did you mean 'orders'?)"),
+                arguments("subscriber of an unknown stage", SUBSCRIBER + "    stage: orders.checkd\n    url: https://example.com/h\n",
+                        "routes.yaml:9:12", "subscribers.hook.stage", "route 'orders' has no stage 'checkd' (did you mean 'checked'?)"),
+                arguments("subscriber with stage and topic", TO_STAGE + "    topic: shop.other\n    url: https://example.com/h\n",
+                        "routes.yaml:9:5", "subscribers.hook", "not both"),
+                arguments("subscriber with neither stage nor topic", SUBSCRIBER + "    url: https://example.com/h\n",
+                        "routes.yaml:9:5", "subscribers.hook", "not neither"),
+                arguments("subscriber without url", TO_STAGE,
+                        "routes.yaml:9:5", "subscribers.hook.url", "missing required field 'url'"),
+                arguments("subscriber url not http", TO_STAGE + "    url: ftp://example.com/h\n",
+                        "routes.yaml:10:10", "subscribers.hook.url", "expected an http:// or https:// URL but found 'ftp://example.com/h'"),
+                arguments("subscriber url on loopback", TO_STAGE + "    url: http://127.0.0.1:8080/h\n",
+                        "routes.yaml:9:5", "subscribers.hook.url", "unless 'allowNetworks' covers them (e.g. allowNetworks: [127.0.0.1/32])"),
+                arguments("subscriber bad CIDR", TO_STAGE + "    url: http://127.0.0.1:8080/h\n    allowNetworks: [127.0.0.1/33]\n",
+                        "routes.yaml:9:5", "subscribers.hook.allowNetworks", "'127.0.0.1/33' has a prefix length outside 0..32"),
+                arguments("subscriber filter CEL syntax", TO_STAGE + "    url: https://example.com/h\n    filter: \"value.total >\"\n",
+                        "routes.yaml:11:27", "subscribers.hook.filter", "invalid CEL: mismatched input"),
+                arguments("subscriber filter not a condition", TO_STAGE + "    url: https://example.com/h\n    filter: \"value.total + 1\"\n",
+                        "routes.yaml:11:14", "subscribers.hook.filter", "must be a true/false condition"),
+                arguments("subscriber sets the signature header", TO_STAGE + "    url: https://example.com/h\n    headers: { webhook-signature: \"'x'\" }\n",
+                        "routes.yaml:9:5", "subscribers.hook.headers.webhook-signature", "cannot be a subscriber header"),
+                arguments("subscriber sets Host", TO_STAGE + "    url: https://example.com/h\n    headers: { Host: \"'evil'\" }\n",
+                        "routes.yaml:9:5", "subscribers.hook.headers.Host", "'Host' is set by the HTTP client or the signature"),
+                arguments("subscriber secret without whsec_", TO_STAGE + "    url: https://example.com/h\n    secret: hunter2\n",
+                        "routes.yaml:11:13", "subscribers.hook.secret", "does not start with whsec_"),
+                arguments("subscriber maxInFlight zero", TO_STAGE + "    url: https://example.com/h\n    maxInFlight: 0\n",
+                        "routes.yaml:11:18", "subscribers.hook.maxInFlight", "must be between 1 and 10000 but is 0"),
+                arguments("subscriber unknown field", TO_STAGE + "    url: https://example.com/h\n    retries: 3\n",
+                        "routes.yaml:11:5", "subscribers.hook.retries", "unknown field 'retries'; expected one of 'stage', 'topic'"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenFiles")
     void rejectsWithPositionFieldAndExpectation(String kind, String yaml, String location, String path, String message) {
         List<Problem> problems = problems(yaml);
-        assertThat(problems).as(kind).anySatisfy(p -> {
+        assertThat(problems).as(kind + ": " + problems).anySatisfy(p -> {
             assertThat(p.location().toString()).isEqualTo(location);
             assertThat(p.path()).isEqualTo(path);
             assertThat(p.message()).contains(message);
@@ -181,6 +226,61 @@ class RouteFileLoaderTest {
         assertThat(file.topics().replicationFactor()).contains((short) 3);
         assertThat(file.topics().config()).containsEntry("retention.ms", "86400000");
         assertThat(file.tables().get("customers").mode()).isEqualTo(TableMode.GLOBAL);
+    }
+
+    @Test
+    void readsASubscriberWithItsDefaults() {
+        CheckedFile checked = new RouteFileLoader(n -> null).loadChecked("routes.yaml", TO_STAGE + "    url: https://example.com/hook\n");
+        assertThat(checked.subscribers()).singleElement().satisfies(s -> {
+            assertThat(s.topic()).isEqualTo("shop.orders.checked");
+            assertThat(s.connector()).isEqualTo("shop-subscriber-hook");
+            assertThat(s.deadLetterTopic()).isEqualTo("shop.subscriber.hook.dlq");
+            SubscriberDefinition d = s.definition();
+            assertThat(d.url()).hasToString("https://example.com/hook");
+            assertThat(d.method()).isEqualTo("POST");
+            assertThat(d.timeout()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(d.maxInFlight()).isEqualTo(64);
+            assertThat(d.ordering()).isEqualTo(SubscriberDefinition.Ordering.KEY);
+            assertThat(d.retry()).isEqualTo(SubscriberDefinition.Retry.DEFAULT);
+            assertThat(d.retry().maxAttempts()).isEqualTo(12);
+            assertThat(d.retry().initialBackoff()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(d.filter()).isEmpty();
+            assertThat(d.body()).isEmpty();
+            assertThat(d.secrets()).isEmpty();
+            assertThat(d.allowNetworks()).isEmpty();
+        });
+        assertThat(checked.topics()).extracting(TopicSpec::name).contains("shop.subscriber.hook.dlq");
+    }
+
+    @Test
+    void readsEverySubscriberField() {
+        RouteFile file = new RouteFileLoader(n -> null).load("routes.yaml", TO_STAGE + """
+                    url: http://127.0.0.1:9000/hook
+                    method: put
+                    filter: "value.total > 10"
+                    body: "{'id': value.id}"
+                    headers: { X-Tenant: "'acme'" }
+                    query: { k: "key" }
+                    timeout: 2s
+                    maxInFlight: 8
+                    ordering: none
+                    retry: { initialBackoff: 50ms, maxBackoff: 500ms, multiplier: 1.5, jitter: 0, maxAttempts: 20, maxElapsed: 1m }
+                    secret: [ whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, whsec_dGVzdA== ]
+                    allowNetworks: [ 127.0.0.1/32 ]
+                """);
+        SubscriberDefinition d = file.subscribers().get("hook");
+        assertThat(d.method()).isEqualTo("PUT");
+        assertThat(d.filter()).isPresent();
+        assertThat(d.body()).isPresent();
+        assertThat(d.headers()).containsOnlyKeys("X-Tenant");
+        assertThat(d.query()).containsOnlyKeys("k");
+        assertThat(d.timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(d.maxInFlight()).isEqualTo(8);
+        assertThat(d.ordering()).isEqualTo(SubscriberDefinition.Ordering.NONE);
+        assertThat(d.retry()).isEqualTo(new SubscriberDefinition.Retry(Duration.ofMillis(50), Duration.ofMillis(500), 1.5, 0.0, 20, Duration.ofMinutes(1)));
+        assertThat(d.secrets()).extracting(Secret::value).containsExactly("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_dGVzdA==");
+        assertThat(d.secrets().get(0)).hasToString("[secret]");
+        assertThat(d.allowNetworks()).containsExactly("127.0.0.1/32");
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.hyphae.route.loader.RouteFileLoader;
 import io.hyphae.spec.StageSpec;
+import io.hyphae.spec.SubscriberSpec;
 import io.hyphae.spec.StageSpecs;
 import io.hyphae.stage.router.RouterSpec;
 import io.hyphae.stage.validate.ValidateSpec;
@@ -84,6 +85,75 @@ class RouteFileSchemaTest {
         assertThat(branchFields).containsExactlyInAnyOrderElementsOf(RouterSpec.BRANCH_FIELDS);
         assertThat(properties("/$defs/validate/properties/rules/items/oneOf/1/properties"))
                 .containsExactlyInAnyOrderElementsOf(ValidateSpec.RULE_FIELDS);
+        assertThat(properties("/$defs/subscriber/properties")).containsExactlyInAnyOrderElementsOf(SubscriberSpec.FIELDS);
+        assertThat(properties("/$defs/subscriber/properties/retry/properties")).containsExactlyInAnyOrderElementsOf(SubscriberSpec.RETRY_FIELDS);
+    }
+
+    @Test
+    void schemaBoundsAndEnumsOfSubscribersMatchTheLoader() {
+        JsonNode s = schemaTree.at("/$defs/subscriber");
+        List<String> required = new ArrayList<>();
+        s.get("required").forEach(r -> required.add(r.asText()));
+        assertThat(required).containsExactly("url");
+        assertThat(s.at("/properties/maxInFlight/minimum").asInt()).isEqualTo(1);
+        assertThat(s.at("/properties/maxInFlight/maximum").asInt()).isEqualTo(SubscriberSpec.MAX_IN_FLIGHT_LIMIT);
+        assertThat(s.at("/properties/retry/properties/maxAttempts/maximum").asInt()).isEqualTo(SubscriberSpec.MAX_ATTEMPTS_LIMIT);
+        Set<String> methods = new TreeSet<>();
+        s.at("/properties/method/enum").forEach(m -> methods.add(m.asText().toUpperCase(java.util.Locale.ROOT)));
+        assertThat(methods).containsExactlyInAnyOrderElementsOf(SubscriberSpec.METHODS);
+        Set<String> orderings = new TreeSet<>();
+        s.at("/properties/ordering/enum").forEach(m -> orderings.add(m.asText()));
+        assertThat(orderings).containsExactlyInAnyOrder("key", "none");
+    }
+
+    private static final String SUBSCRIBED = "application: a\nroutes:\n  r: { from: t, stages: [ { s: { filter: { when: 'true' } } } ] }\n"
+            + "subscribers:\n  h:\n";
+
+    @Test
+    void aFullSubscriberIsValidForBoth() throws IOException {
+        String yaml = SUBSCRIBED + """
+                    stage: r.s
+                    url: http://127.0.0.1:9000/hook
+                    method: PUT
+                    filter: "value.total > 10"
+                    body: "{'id': value.id}"
+                    headers: { X-Tenant: "'acme'" }
+                    query: { k: "key" }
+                    timeout: 2s
+                    maxInFlight: 8
+                    ordering: none
+                    retry: { initialBackoff: 50ms, maxBackoff: 500ms, multiplier: 1.5, jitter: 0.1, maxAttempts: 20, maxElapsed: 1m }
+                    secret: [ whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, whsec_dGVzdA== ]
+                    allowNetworks: [ 127.0.0.1/32 ]
+                """;
+        assertThat(validate(yaml)).isEmpty();
+        assertThat(new RouteFileLoader(n -> null).load("ok.yaml", yaml).subscribers()).containsKey("h");
+        String onTopic = SUBSCRIBED + "    topic: other.topic\n    format: json\n    keyFormat: json\n    url: https://example.com/h\n";
+        assertThat(validate(onTopic)).isEmpty();
+        assertThat(new RouteFileLoader(n -> null).load("ok.yaml", onTopic).subscribers()).containsKey("h");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "    url: https://example.com/h\n",
+        "    stage: r.s\n    topic: x\n    url: https://example.com/h\n",
+        "    stage: r.s\n",
+        "    stage: r.s\n    url: ftp://example.com/h\n",
+        "    stage: r.s\n    url: https://example.com/h\n    maxInFlight: 0\n",
+        "    stage: r.s\n    url: https://example.com/h\n    maxInFlight: 10001\n",
+        "    stage: r.s\n    url: https://example.com/h\n    ordering: random\n",
+        "    stage: r.s\n    url: https://example.com/h\n    method: TRACE\n",
+        "    stage: r.s\n    url: https://example.com/h\n    timeout: soon\n",
+        "    stage: r.s\n    url: https://example.com/h\n    retry: { maxAttempts: 0 }\n",
+        "    stage: r.s\n    url: https://example.com/h\n    retry: { tries: 3 }\n",
+        "    stage: r.s\n    url: https://example.com/h\n    retry: { jitter: 2 }\n",
+        "    stage: r.s\n    url: https://example.com/h\n    secret: [ hunter2 ]\n",
+        "    stage: r.s\n    format: avro\n    url: https://example.com/h\n",
+        "    stage: r.s\n    url: https://example.com/h\n    retries: 3\n"})
+    void brokenSubscribersAreRejectedByBoth(String fields) throws IOException {
+        String yaml = SUBSCRIBED + fields;
+        assertThat(validate(yaml)).as(yaml).isNotEmpty();
+        assertThatThrownBy(() -> new RouteFileLoader(n -> null).load("broken.yaml", yaml)).as(yaml).isInstanceOf(RouteFileException.class);
     }
 
     @Test

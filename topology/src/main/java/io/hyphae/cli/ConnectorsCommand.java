@@ -151,11 +151,21 @@ final class ConnectorsCommand implements Runnable {
                             pending >= PENDING_CAP ? "at least " + PENDING_CAP : Long.toString(pending), s.topic(),
                             SubscriberProgress.deadLettered(admin, s), s.deadLetterTopic());
                     status.ifPresent(st -> st.tasks().forEach(t -> t.trace().ifPresent(trace ->
-                            out.printf("  task %d: %s%n", t.id(), trace.lines().findFirst().orElse(trace)))));
+                            out.printf("  task %d: %s%n", t.id(), reason(trace)))));
                 }
             }
             out.flush();
             return healthy ? 0 : 1;
+        }
+
+        /**
+         * The reason in a failed task's trace: its root cause (the worker wraps what the task threw in "Exiting
+         * WorkerSinkTask due to unrecoverable exception", which says nothing), else its first line.
+         */
+        static String reason(String trace) {
+            String first = trace.lines().findFirst().orElse(trace);
+            return trace.lines().map(String::strip).filter(l -> l.startsWith("Caused by: ")).reduce((a, b) -> b)
+                    .map(l -> l.substring("Caused by: ".length())).orElse(first);
         }
 
         private static Optional<ConnectRestClient.ConnectorStatus> status(ConnectRestClient worker, String name) throws Exception {

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.header.ConnectHeaders;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -37,8 +39,18 @@ final class DeadLetters implements AutoCloseable {
     // ... another waits for the writes, in order
     private final ExecutorService waiting;
 
-    DeadLetters(ErrantRecordReporter reporter, String subscriber) {
+    /** The worker's ByteArrayConverter: as the header converter, it takes BYTES headers only and rejects STRING ones. */
+    static final String BYTE_ARRAY_CONVERTER = "org.apache.kafka.connect.converters.ByteArrayConverter";
+
+    private final boolean bytesHeaders;
+
+    /**
+     * {@code bytesHeaders}: add our headers as UTF-8 bytes (the header converter is the ByteArrayConverter, as in the
+     * connectors of route-file subscribers), else as strings (for the default SimpleHeaderConverter and the like).
+     */
+    DeadLetters(ErrantRecordReporter reporter, String subscriber, boolean bytesHeaders) {
         this.reporter = reporter;
+        this.bytesHeaders = bytesHeaders;
         this.reporting = Executors.newSingleThreadExecutor(daemon(subscriber + "-dlq-report"));
         this.waiting = Executors.newSingleThreadExecutor(daemon(subscriber + "-dlq-await"));
     }
@@ -61,7 +73,7 @@ final class DeadLetters implements AutoCloseable {
     private void report(SinkRecord record, String status, int attempts, byte[] response, String reason,
                         CompletableFuture<Void> done) {
         try {
-            SinkRecord reported = withHeaders(record, status, attempts, response, reason);
+            SinkRecord reported = withHeaders(record, status, attempts, response, reason, bytesHeaders);
             Future<Void> written = reporter.report(reported, new ConnectException(reason));
             waiting.execute(() -> {
                 try {
@@ -76,15 +88,23 @@ final class DeadLetters implements AutoCloseable {
         }
     }
 
-    static SinkRecord withHeaders(SinkRecord record, String status, int attempts, byte[] response, String reason) {
+    static SinkRecord withHeaders(SinkRecord record, String status, int attempts, byte[] response, String reason, boolean bytesHeaders) {
         ConnectHeaders headers = new ConnectHeaders();
         for (Header header : record.headers()) {
             headers.add(header);
         }
-        headers.addString(STATUS, status);
-        headers.addString(ATTEMPTS, Integer.toString(attempts));
-        headers.addString(RESPONSE, response == null ? "" : utf8Prefix(response));
-        headers.addString(REASON, reason);
+        Map<String, String> ours = new LinkedHashMap<>();
+        ours.put(STATUS, status);
+        ours.put(ATTEMPTS, Integer.toString(attempts));
+        ours.put(RESPONSE, response == null ? "" : utf8Prefix(response));
+        ours.put(REASON, reason);
+        ours.forEach((name, text) -> {
+            if (bytesHeaders) {
+                headers.addBytes(name, text == null ? null : text.getBytes(StandardCharsets.UTF_8));
+            } else {
+                headers.addString(name, text);
+            }
+        });
         return new SinkRecord(record.originalTopic(), record.originalKafkaPartition(), record.keySchema(),
             record.key(), record.valueSchema(), record.value(), record.originalKafkaOffset(), record.timestamp(),
             record.timestampType(), headers);

@@ -85,7 +85,8 @@ final class DeliveryEngine implements AutoCloseable {
         this.schedule = RetrySchedule.of(config);
         this.signer = new WebhookSigner(config.signingKeys());
         this.guard = config.allowNetworks();
-        this.deadLetters = new DeadLetters(reporter, subscriber);
+        this.deadLetters = new DeadLetters(reporter, subscriber,
+                DeadLetters.BYTE_ARRAY_CONVERTER.equals(config.originalsStrings().get("header.converter")));
         this.maxInFlight = config.maxInFlight();
         this.permits = new Semaphore(maxInFlight);
         this.httpExecutor = Executors.newCachedThreadPool(DeadLetters.daemon(subscriber + "-http"));
