@@ -65,9 +65,9 @@ final class DeliveryEngine implements AutoCloseable {
     private final int maxInFlight;
     private final Semaphore permits;
     private final LinkedBlockingQueue<Delivery> ready = new LinkedBlockingQueue<>();
-    private final ExecutorService httpExecutor;
     private final HttpClient client;
     private final ScheduledExecutorService scheduler;
+    private final ExecutorService requests;
     private final Thread dispatcher;
     private final AtomicReference<ConnectException> failure = new AtomicReference<>();
     private volatile boolean running = true;
@@ -89,15 +89,16 @@ final class DeliveryEngine implements AutoCloseable {
                 DeadLetters.BYTE_ARRAY_CONVERTER.equals(config.originalsStrings().get("header.converter")));
         this.maxInFlight = config.maxInFlight();
         this.permits = new Semaphore(maxInFlight);
-        this.httpExecutor = Executors.newCachedThreadPool(DeadLetters.daemon(subscriber + "-http"));
         HttpClient.Builder builder = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(timeout)
-            .executor(httpExecutor);
+            .connectTimeout(timeout);
+        // No executor of our own: given one, the JDK client completes every response future through the common
+        // ForkJoinPool, which on a machine of two cores (parallelism 1) means a new thread per response.
         if ("http".equalsIgnoreCase(url.getScheme())) {
             builder.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance on plain HTTP
         }
         this.client = builder.build();
+        this.requests = Executors.newFixedThreadPool(maxInFlight, DeadLetters.daemon(subscriber + "-request"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(DeadLetters.daemon(subscriber + "-retry"));
         this.dispatcher = DeadLetters.daemon(subscriber + "-dispatch").newThread(this::dispatch);
         this.dispatcher.start();
@@ -171,10 +172,23 @@ final class DeliveryEngine implements AutoCloseable {
         HttpRequest request;
         try {
             request = buildRequest(delivery, now / 1000);
-            client.sendAsync(request, CappedBody.handler()).whenComplete((response, error) -> {
+            // A blocking send on a pool of maxInFlight threads: the JDK client's sendAsync completes every response
+            // through the common ForkJoinPool, which on a machine of two cores (parallelism 1) starts a thread per
+            // response; send() does not.
+            requests.execute(() -> {
                 // the permit is released once the outcome is decided: after a 410 nothing else starts
                 try {
-                    onResult(delivery, response, error);
+                    HttpResponse<byte[]> response;
+                    try {
+                        response = client.send(request, CappedBody.handler());
+                    } catch (IOException e) {
+                        onResult(delivery, null, e);
+                        return;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return; // stopping: the record stays incomplete
+                    }
+                    onResult(delivery, response, null);
                 } catch (Throwable e) {
                     fail(new ConnectException("Subscriber '" + subscriber + "': handling a response failed", e));
                 } finally {
@@ -374,7 +388,7 @@ final class DeliveryEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        httpExecutor.shutdownNow();
+        requests.shutdownNow();
         deadLetters.close();
     }
 }
