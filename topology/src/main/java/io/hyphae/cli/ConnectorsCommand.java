@@ -13,6 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /** {@code hyphae connectors}: the Kafka Connect connectors a route file implies (one per subscriber). */
@@ -37,6 +39,13 @@ final class ConnectorsCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The worker the options name, or the local one on the local broker; an error when there is none. */
+    static ConnectRestClient worker(ClientOptions client, CheckedFile checked, String bootstrap, Consumer<String> progress)
+            throws IOException, InterruptedException {
+        return client.resolveConnect(Optional.of(checked.file()), bootstrap, progress).map(ConnectRestClient::new).orElseThrow(() ->
+                new IllegalArgumentException("no Kafka Connect worker: give its REST URL with --connect-url or $" + ClientOptions.CONNECT_ENV));
     }
 
     @Command(name = "render", mixinStandardHelpOptions = true,
@@ -89,11 +98,7 @@ final class ConnectorsCommand implements Runnable {
                 return 0;
             }
             String bootstrap = client.resolveBootstrap(Optional.of(checked.file()), progress);
-            Optional<String> worker = client.resolveConnect(Optional.of(checked.file()), bootstrap, progress);
-            if (worker.isEmpty()) {
-                throw new IllegalArgumentException("no Kafka Connect worker: give its REST URL with --connect-url or $" + ClientOptions.CONNECT_ENV);
-            }
-            SubscriberConnectors.apply(checked, new ConnectRestClient(worker.get()), progress);
+            SubscriberConnectors.apply(checked, worker(client, checked, bootstrap, progress), progress);
             return 0;
         }
     }
@@ -125,11 +130,7 @@ final class ConnectorsCommand implements Runnable {
                 return 0;
             }
             String bootstrap = client.resolveBootstrap(Optional.of(checked.file()), progress);
-            Optional<String> url = client.resolveConnect(Optional.of(checked.file()), bootstrap, progress);
-            if (url.isEmpty()) {
-                throw new IllegalArgumentException("no Kafka Connect worker: give its REST URL with --connect-url or $" + ClientOptions.CONNECT_ENV);
-            }
-            ConnectRestClient worker = new ConnectRestClient(url.get());
+            ConnectRestClient worker = worker(client, checked, bootstrap, progress);
             boolean healthy = true;
             Properties props = client.clientProperties(Optional.of(checked.file()), bootstrap);
             try (Admin admin = Admin.create(props)) {
