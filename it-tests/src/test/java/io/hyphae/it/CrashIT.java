@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -92,14 +93,25 @@ class CrashIT {
             await().atMost(Duration.ofSeconds(90)).until(() -> app.state().equals("RUNNING"));
             producerThread.start();
             AppProcess current = app;
+            List<Long> recoveryMs = new ArrayList<>();
+            long killedAt = 0;
             while (kills < KILLS) {
                 AppProcess running = current;
                 await().atMost(Duration.ofSeconds(120)).until(() -> running.state().equals("RUNNING"));
+                if (killedAt > 0) {
+                    recoveryMs.add((System.nanoTime() - killedAt) / 1_000_000); // reported, never asserted
+                }
                 Thread.sleep(1_500 + random.nextInt(2_500));
                 running.kill();
+                killedAt = System.nanoTime();
                 kills++;
                 current = new AppProcess(routeFile, cluster.bootstrapServers(), dir, "run-" + kills);
             }
+            AppProcess restarted = current;
+            await().atMost(Duration.ofSeconds(120)).until(() -> restarted.state().equals("RUNNING"));
+            recoveryMs.add((System.nanoTime() - killedAt) / 1_000_000);
+            System.out.printf("crash test (%s): from SIGKILL to the restarted process RUNNING (JVM start included): %s ms%n",
+                    guarantee, recoveryMs);
             producerThread.join();
             AppProcess last = current;
             int expectedGood = EVENTS - EVENTS / BAD_EVERY;

@@ -292,7 +292,8 @@ class WebhookDeliveryIT {
         assertThat(status.code()).as(status.out() + status.err()).isNotZero();
         assertThat(status.out()).contains("connector " + application + "-subscriber-gone: ").contains("FAILED").contains("410")
                 .contains("connector " + application + "-subscriber-hot: RUNNING, tasks 0:RUNNING")
-                .contains("dead-lettered " + rejected.size() + " on " + application + ".subscriber.hot.dlq");
+                .contains("to deliver: 0 record(s) of " + application + ".orders.priced; dead-lettered: " + rejected.size()
+                        + " in " + application + ".subscriber.hot.dlq");
 
         verifyWithStandardWebhooks(received.stream().limit(60).toList());
     }

@@ -168,7 +168,7 @@ final class DemoCommand implements Callable<Integer> {
         Optional<SchemaSource> schema = avroSchemaOf(routes, load.topic);
         if (schema.isPresent()) {
             AvroFormat format = (AvroFormat) new Formats(routes.registry()).of(Format.AVRO, Optional.empty());
-            avro = Optional.of(new LineProducer.AvroWriter(format, new Schema.Parser().parse(schema.get().text())));
+            avro = Optional.of(new LineProducer.AvroWriter(format, new Schema.Parser().parse(schema.get().text()), schema.get().path()));
         }
         LineProducer.KeyRule keys = new LineProducer.KeyRule(load.keyField, null);
         int sent;

@@ -35,8 +35,8 @@ final class LineProducer {
         static final KeyRule NONE = new KeyRule(null, null);
     }
 
-    /** Avro of exactly this schema, in the Confluent wire format. */
-    record AvroWriter(AvroFormat format, Schema schema) {
+    /** Avro of exactly this schema (read from {@code source}), in the Confluent wire format. */
+    record AvroWriter(AvroFormat format, Schema schema, String source) {
     }
 
     private static final JsonFormat JSON = new JsonFormat();
@@ -85,8 +85,7 @@ final class LineProducer {
                         bytes = avro.get().format().encode(topic, avro.get().schema(), JSON.decode(topic, bytes));
                     } catch (SchemaRegistryException e) {
                         // The schema itself was refused (incompatible, say): nothing is sent with it.
-                        throw new IllegalStateException("the schema registry refused the schema " + avro.get().schema().getFullName()
-                                + ": " + e.getMessage(), e);
+                        throw new IllegalStateException("the schema registry refused " + avro.get().source() + ": " + e.getMessage(), e);
                     } catch (RuntimeException e) {
                         err.printf("%s line %d: sent as it is, not as Avro: %s%n", source, lineNumber, e.getMessage());
                         err.flush();

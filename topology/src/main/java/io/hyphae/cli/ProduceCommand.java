@@ -94,6 +94,6 @@ final class ProduceCommand implements Callable<Integer> {
         RegistrySettings settings = routes.map(RouteFile::registry).orElse(RegistrySettings.NONE)
                 .withUrl(client.resolveRegistryUrl(routes, LocalCommand.printer(spec, true)));
         AvroFormat format = (AvroFormat) new Formats(settings).of(Format.AVRO, Optional.empty());
-        return new LineProducer.AvroWriter(format, schema);
+        return new LineProducer.AvroWriter(format, schema, avroSchema.toString());
     }
 }
