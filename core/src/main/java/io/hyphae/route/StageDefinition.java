@@ -2,7 +2,7 @@ package io.hyphae.route;
 
 /**
  * A stage as parsed from the route file. Each stage type has its own definition record; the
- * matching {@link io.hyphae.stage.StageBuilder} turns it into a processor.
+ * matching {@code StageSpec} reads and checks it, and the stream runtime's {@code StageBuilder} turns it into a processor.
  */
 public interface StageDefinition {
 
