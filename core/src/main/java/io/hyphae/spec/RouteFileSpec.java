@@ -24,13 +24,10 @@ public final class RouteFileSpec {
 
     public static final int MAX_PARTITIONS = 10_000;
 
-    /** Route, stage, table and subscriber names: they become parts of topic names. */
-    public static final Shape<String> NAME = Shapes.matching(Names.NAME, "name", "a valid name",
-            "use letters, digits, '-' and '_' (it becomes part of topic names)").named("name");
-    public static final Shape<String> TOPIC = Shapes.matching(Names.TOPIC, "topic name", "a topic name",
-            "use letters, digits, '.', '-' and '_'").named("topic");
-    public static final Shape<Format> FORMAT = Shapes.oneOf(Format.class).named("format");
-    public static final Shape<KeyFormat> KEY_FORMAT = Shapes.oneOf(KeyFormat.class).named("keyFormat");
+    public static final Shape<String> NAME = CommonShapes.NAME;
+    public static final Shape<String> TOPIC = CommonShapes.TOPIC;
+    public static final Shape<Format> FORMAT = CommonShapes.FORMAT;
+    public static final Shape<KeyFormat> KEY_FORMAT = CommonShapes.KEY_FORMAT;
     private static final Shape<String> SCHEMA_FILE = Shapes.text();
 
     // kafka

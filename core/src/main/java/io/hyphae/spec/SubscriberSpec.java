@@ -63,10 +63,10 @@ public final class SubscriberSpec {
                 return s;
             }, "<route>.<stage>"),
             "`<route>.<stage>` of this file: the subscriber reads that stage's topic `<application>.<route>.<stage>`, in the route's `format` and `keyFormat`. Exactly one of `stage` and `topic`.").example("address-changed.priced");
-    static final Field<String> TOPIC = Field.optional("topic", RouteFileSpec.TOPIC, "Any topic instead of a stage topic.");
-    static final Field<Format> FORMAT = Field.optional("format", RouteFileSpec.FORMAT,
+    static final Field<String> TOPIC = Field.optional("topic", CommonShapes.TOPIC, "Any topic instead of a stage topic.");
+    static final Field<Format> FORMAT = Field.optional("format", CommonShapes.FORMAT,
             "With `topic` only: `json` or `avro` (Confluent wire format, the file's `registry`).").defaultValue(Format.JSON);
-    static final Field<KeyFormat> KEY_FORMAT = Field.optional("keyFormat", RouteFileSpec.KEY_FORMAT,
+    static final Field<KeyFormat> KEY_FORMAT = Field.optional("keyFormat", CommonShapes.KEY_FORMAT,
             "With `topic` only: how keys are decoded for the CEL variable `key`.").defaultValue(KeyFormat.STRING);
     static final Field<URI> URL = Field.required("url", Shapes.custom(SubscriberSpec::url, w -> {
                 ObjectNode s = w.object();

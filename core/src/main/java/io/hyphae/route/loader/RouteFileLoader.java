@@ -13,6 +13,7 @@ import io.hyphae.route.RegistrySettings;
 import io.hyphae.route.SchemaSource;
 import io.hyphae.route.Problem;
 import io.hyphae.plan.CheckedFile;
+import io.hyphae.plan.CheckedSubscriber;
 import io.hyphae.plan.RouteChecker;
 import io.hyphae.spec.StageSpec;
 import io.hyphae.spec.StageSpecs;
@@ -99,6 +100,47 @@ public final class RouteFileLoader {
         return checked;
     }
 
+    /**
+     * A subscriber written as JSON (or YAML) on its own, e.g. sent to the HTTP API, read with the same spec and checked
+     * against {@code file} as if the file declared it; problem paths are relative to the subscriber ({@code url},
+     * {@code retry.maxAttempts}). {@code ${ENV}} references are not expanded: a subscriber from outside must not reach
+     * the server's environment.
+     */
+    public CheckedSubscriber subscriber(RouteFile file, String source, String name, String text) {
+        Problems problems = new Problems();
+        if (!Names.NAME.matcher(name).matches()) {
+            problems.add(new Location(source, 1, 1), "", "'" + name + "' is not a valid subscriber name: use letters, digits, '-' and '_'");
+            problems.throwIfAny();
+        }
+        LoadContext context = new LoadContext(source, new EnvSubstitution(variable -> null), problems);
+        Node root = compose(source, text, problems);
+        if (root == null) {
+            problems.throwIfAny();
+            problems.add(new Location(source, 1, 1), "", "the subscriber is empty; expected at least 'stage' or 'topic', and 'url'");
+            problems.throwIfAny();
+        }
+        String prefix = "subscribers." + name;
+        Optional<SubscriberDefinition> definition = SubscriberSpec.define(name, new YamlNode(root, prefix, context));
+        throwRelative(problems, prefix);
+        RouteFile alone = new RouteFile(file.source(), file.application(), file.kafka(), file.registry(), file.topics(), file.tables(),
+                file.routes(), Map.of(name, definition.orElseThrow()));
+        Problems checks = new Problems();
+        CheckedFile checked = RouteChecker.check(alone, Map.of(), checks);
+        throwRelative(checks, prefix);
+        return checked.subscribers().get(0);
+    }
+
+    /** Throws the subscriber's problems with paths relative to it ({@code url}, not {@code subscribers.x.url}), if any. */
+    private static void throwRelative(Problems problems, String prefix) {
+        List<Problem> own = problems.list().stream().filter(p -> p.path().equals(prefix) || p.path().startsWith(prefix + "."))
+                .map(p -> new Problem(p.location(), p.path().equals(prefix) ? "" : p.path().substring(prefix.length() + 1), p.message()))
+                .toList();
+        if (!own.isEmpty()) {
+            throw new RouteFileException(own);
+        }
+        problems.throwIfAny();
+    }
+
     /** Structure only: YAML syntax, fields, types and names. */
     public RouteFile parse(String fileName, String text) {
         Problems problems = new Problems();
@@ -112,12 +154,24 @@ public final class RouteFileLoader {
         Path parent = Path.of(fileName).toAbsolutePath().getParent();
         baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
         LoadContext context = new LoadContext(fileName, new EnvSubstitution(environment), problems);
-        Node root;
+        Node root = compose(fileName, text, problems);
+        if (root == null && !problems.isEmpty()) {
+            return null;
+        }
+        if (root == null) {
+            problems.add(new Location(fileName, 1, 1), "", "the file is empty; expected 'application' and 'routes'");
+            return null;
+        }
+        return readFile(new YamlNode(root, "", context), fileName, problems);
+    }
+
+    /** The YAML node tree of the text; null, with the problem added, when it is not YAML (null too for an empty text). */
+    private static Node compose(String fileName, String text, Problems problems) {
         try {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(true); // reported by YamlNode with a position instead
             options.setMaxAliasesForCollections(50);
-            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
+            return new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             Location where = mark == null ? new Location(fileName, 1, 1) : new Location(fileName, mark.getLine() + 1, mark.getColumn() + 1);
@@ -127,11 +181,6 @@ public final class RouteFileLoader {
             problems.add(new Location(fileName, 1, 1), "", "invalid YAML: " + e.getMessage());
             return null;
         }
-        if (root == null) {
-            problems.add(new Location(fileName, 1, 1), "", "the file is empty; expected 'application' and 'routes'");
-            return null;
-        }
-        return readFile(new YamlNode(root, "", context), fileName, problems);
     }
 
     private RouteFile readFile(YamlNode root, String fileName, Problems problems) {

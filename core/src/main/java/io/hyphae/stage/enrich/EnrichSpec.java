@@ -6,7 +6,7 @@ import io.hyphae.cel.ResultKind;
 import io.hyphae.route.Expression;
 import io.hyphae.route.Location;
 import io.hyphae.route.loader.YamlNode;
-import io.hyphae.spec.RouteFileSpec;
+import io.hyphae.spec.CommonShapes;
 import io.hyphae.spec.StageDeclarations;
 import io.hyphae.spec.StageSpec;
 import io.hyphae.spec.field.Field;
@@ -23,7 +23,7 @@ public final class EnrichSpec implements StageSpec<EnrichDefinition> {
 
     public static final String TYPE = "enrich";
 
-    static final Field<String> TABLE = Field.required("table", RouteFileSpec.NAME, "The table (of `tables`) to look the row up in.")
+    static final Field<String> TABLE = Field.required("table", CommonShapes.NAME, "The table (of `tables`) to look the row up in.")
             .example("geo-risk");
     static final Field<Expression> KEY = Field.required("key", Shapes.expression(ResultKind.ANY),
             "Computes the lookup key, encoded as the table's `keyFormat`. A null key is a miss.").example("value.newAddress.postalCode");
