@@ -65,6 +65,7 @@ public final class ConnectRestClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<LinkedHashMap<String, String>> CONFIG = new TypeReference<>() { };
+    private static final TypeReference<LinkedHashMap<String, Object>> OFFSET = new TypeReference<>() { };
 
     private final String baseUrl;
     private final HttpClient http;
@@ -137,6 +138,18 @@ public final class ConnectRestClient {
         }
         return new ConnectorStatus(s.path("name").asText(name), s.path("type").asText(""),
                 new State(c.path("state").asText(), c.path("worker_id").asText(), text(c, "trace")), List.copyOf(tasks));
+    }
+
+    /**
+     * {@code GET /connectors/{name}/offsets}: a source connector's committed offsets, each its source offset (e.g.
+     * Debezium's {@code lsn}, {@code ts_usec}, {@code snapshot}); empty when it has committed none yet.
+     */
+    public List<Map<String, Object>> offsets(String name) throws IOException, InterruptedException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (JsonNode o : call("GET", "/connectors/" + segment(name) + "/offsets", null).body().path("offsets")) {
+            out.add(JSON.convertValue(o.path("offset"), OFFSET));
+        }
+        return List.copyOf(out);
     }
 
     /** {@code DELETE /connectors/{name}}; false if there was no such connector. */

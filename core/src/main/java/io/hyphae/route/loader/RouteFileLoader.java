@@ -4,6 +4,8 @@ import io.hyphae.route.Format;
 import io.hyphae.route.KafkaSettings;
 import io.hyphae.route.KeyFormat;
 import io.hyphae.route.Location;
+import io.hyphae.route.PostgresSource;
+import io.hyphae.route.Secret;
 import io.hyphae.route.RouteDefinition;
 import io.hyphae.route.RouteFile;
 import io.hyphae.route.RouteFileException;
@@ -35,6 +37,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,7 +61,13 @@ public final class RouteFileLoader {
     public static final List<String> REGISTRY_FIELDS = List.of("url", "basicAuth", "properties", "autoRegister", "subjectStrategy");
     public static final List<String> KAFKA_FIELDS = List.of("bootstrap", "properties", "streams");
     public static final List<String> TOPICS_FIELDS = List.of("partitions", "replicationFactor", "config");
-    public static final List<String> TABLE_FIELDS = List.of("topic", "format", "keyFormat", "mode", "schema");
+    public static final List<String> TABLE_FIELDS = List.of("topic", "format", "keyFormat", "mode", "schema", "source");
+    public static final List<String> TABLE_SOURCE_FIELDS = List.of("postgres");
+    public static final List<String> POSTGRES_FIELDS = List.of("host", "port", "database", "user", "password", "table", "key", "columns", "heartbeat");
+    /** A PostgreSQL identifier as the source takes it (unquoted): a letter or '_', then letters, digits, '_' and '$'. */
+    private static final Pattern SQL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
+    private static final Duration MIN_HEARTBEAT = Duration.ofSeconds(1);
+    private static final Duration MAX_HEARTBEAT = Duration.ofHours(1);
     public static final List<String> ROUTE_FIELDS = List.of("from", "format", "keyFormat", "schema", "stages");
 
 
@@ -234,8 +244,61 @@ public final class RouteFileLoader {
             KeyFormat keyFormat = m.get("keyFormat").flatMap(n -> n.enumValue(KeyFormat.class)).orElse(KeyFormat.STRING);
             TableMode mode = m.get("mode").flatMap(n -> n.enumValue(TableMode.class)).orElse(TableMode.GLOBAL);
             Optional<SchemaSource> schema = m.get("schema").flatMap(n -> schema(n, format));
-            return topic.map(t -> new TableDefinition(name, t, format, keyFormat, mode, schema, node.location()));
+            Optional<PostgresSource> source = m.get("source").flatMap(n -> source(n, keyFormat));
+            return topic.map(t -> new TableDefinition(name, t, format, keyFormat, mode, schema, source, node.location()));
         });
+    }
+
+    /** {@code source: { postgres: { ... } }}: the database table the table's topic follows. */
+    private Optional<PostgresSource> source(YamlNode node, KeyFormat keyFormat) {
+        return node.mapping(TABLE_SOURCE_FIELDS).flatMap(s -> s.require("postgres")).flatMap(pg -> pg.mapping(POSTGRES_FIELDS)).flatMap(m -> {
+            String host = m.get("host").flatMap(YamlNode::nonEmptyString).orElse("127.0.0.1");
+            int port = m.get("port").flatMap(n -> n.integer(1, 65_535)).orElse(PostgresSource.DEFAULT_PORT);
+            Optional<String> database = m.require("database").flatMap(YamlNode::nonEmptyString);
+            Optional<String> user = m.require("user").flatMap(YamlNode::nonEmptyString);
+            // An empty password (e.g. ${PGPASSWORD:} while the variable is unset) means: none (trust or peer authentication).
+            Optional<Secret> password = m.get("password").flatMap(YamlNode::string).filter(p -> !p.isEmpty()).map(Secret::new);
+            Optional<String[]> table = m.require("table").flatMap(YamlNode::nonEmptyString).flatMap(t -> {
+                String[] parts = t.split("\\.", -1);
+                boolean valid = parts.length <= 2 && Arrays.stream(parts).allMatch(p -> SQL_NAME.matcher(p).matches());
+                if (!valid) {
+                    m.get("table").get().problem("'" + t + "' is not a table name: write <schema>.<table> or <table> (schema "
+                            + PostgresSource.DEFAULT_SCHEMA + "), unquoted identifiers");
+                    return Optional.empty();
+                }
+                return Optional.of(parts.length == 2 ? parts : new String[] {PostgresSource.DEFAULT_SCHEMA, parts[0]});
+            });
+            List<String> key = m.require("key").map(n -> columns(n, "key")).orElse(List.of());
+            m.get("key").filter(n -> key.isEmpty() && !n.isNull()).ifPresent(n -> n.problem("name the column(s) that key a row"));
+            if (key.size() > 1 && keyFormat == KeyFormat.STRING) {
+                m.get("key").get().problem("a key of " + key.size() + " columns " + key + " is written as a JSON object "
+                        + "(e.g. {\"" + key.get(0) + "\":...}): set the table's keyFormat: json, and build the enrich key as a map "
+                        + "with the same fields in the same order");
+            }
+            if (key.size() != new HashSet<>(key).size()) {
+                m.get("key").get().problem("a key column is listed twice: " + key);
+            }
+            List<String> columns = m.get("columns").map(n -> columns(n, "columns")).orElse(List.of());
+            Duration heartbeat = m.get("heartbeat").flatMap(n -> n.duration(MIN_HEARTBEAT, MAX_HEARTBEAT)).orElse(PostgresSource.DEFAULT_HEARTBEAT);
+            if (database.isEmpty() || user.isEmpty() || table.isEmpty() || key.isEmpty() || (key.size() > 1 && keyFormat == KeyFormat.STRING)) {
+                return Optional.empty();
+            }
+            return Optional.of(new PostgresSource(host, port, database.get(), user.get(), password, table.get()[0], table.get()[1],
+                    key, columns, heartbeat, m.owner().location()));
+        });
+    }
+
+    private static List<String> columns(YamlNode node, String what) {
+        List<String> names = node.strings();
+        List<String> valid = new ArrayList<>();
+        for (String n : names) {
+            if (SQL_NAME.matcher(n).matches()) {
+                valid.add(n);
+            } else {
+                node.problem("'" + n + "' is not a column name (" + what + "): an unquoted identifier, letters, digits, '_' and '$'");
+            }
+        }
+        return valid.size() == names.size() ? valid : List.of();
     }
 
     private Optional<RouteDefinition> route(String name, YamlNode node) {
