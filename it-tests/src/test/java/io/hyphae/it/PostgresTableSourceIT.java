@@ -66,6 +66,7 @@ class PostgresTableSourceIT {
     private static final String APP = "cdc";
     private static final String GEO_TOPIC = "geo.risk";
     private static final String CUSTOMERS_TOPIC = "crm.customers";
+    private static final String TARIFFS_TOPIC = "pricing.tariffs";
     private static final String INPUT = "addresses.in";
     private static final String OUTPUT = TopicNames.stage(APP, "addresses", "customer");
     private static final String DEAD_LETTERS = TopicNames.deadLetter(APP, "addresses");
@@ -76,6 +77,10 @@ class PostgresTableSourceIT {
     private HyphaeApplication app;
     private CheckedFile checked;
     private ConnectRestClient worker;
+    private String connectUrl;
+    private Path routeFile;
+    /** The WAL position just before the last change made while the worker was down: its UPDATE is written after it. */
+    private String lastChange;
     private KafkaProducer<String, String> producer;
     private Thread reader;
     private final AtomicBoolean reading = new AtomicBoolean(true);
@@ -95,27 +100,36 @@ class PostgresTableSourceIT {
                 INSERT INTO geo_risk VALUES ('8001', 12.5, 'ZH'), ('8002', 31.0, 'ZH'), ('3000', 8.0, 'BE');
                 CREATE TABLE customers (id integer PRIMARY KEY, name text NOT NULL, tier text NOT NULL, secret_note text);
                 INSERT INTO customers VALUES (1, 'Ada', 'gold', 'not for the table'), (2, 'Bob', 'silver', 'nor this');
+                CREATE TABLE tariffs (region text, band text, factor double precision NOT NULL, PRIMARY KEY (region, band));
+                INSERT INTO tariffs VALUES ('ZH', 'A', 1.5), ('ZH', 'B', 2.5), ('BE', 'A', 0.5);
                 """);
 
         kafka = new LocalKafka(dir, Ports.freePair());
         connect = new LocalConnect(dir, Ports.freePair(), kafka, List.of(plugins));
-        worker = new ConnectRestClient(connect.ensureRunning(progress::add));
+        connectUrl = connect.ensureRunning(progress::add);
+        worker = new ConnectRestClient(connectUrl);
 
         Map<String, Object> database = Map.of("host", "127.0.0.1", "port", pg.port(), "database", "postgres", "user", "postgres");
         Map<String, Object> geoSource = new LinkedHashMap<>(database);
         geoSource.putAll(Map.of("table", "public.geo_risk", "key", "postal_code", "heartbeat", "2s"));
         Map<String, Object> customerSource = new LinkedHashMap<>(database);
         customerSource.putAll(Map.of("table", "customers", "key", List.of("id"), "columns", List.of("name", "tier")));
+        Map<String, Object> tariffSource = new LinkedHashMap<>(database);
+        // the key columns in another order than the primary key's: the key is written in this order
+        tariffSource.putAll(Map.of("table", "public.tariffs", "key", List.of("band", "region")));
         Map<String, Object> file = new LinkedHashMap<>();
         file.put("application", APP);
         file.put("topics", Map.of("replicationFactor", 1, "partitions", 2));
         file.put("tables", Map.of(
                 "geo", Map.of("topic", GEO_TOPIC, "source", Map.of("postgres", geoSource)),
-                "customers", Map.of("topic", CUSTOMERS_TOPIC, "keyFormat", "json", "source", Map.of("postgres", customerSource))));
+                "customers", Map.of("topic", CUSTOMERS_TOPIC, "keyFormat", "json", "source", Map.of("postgres", customerSource)),
+                "tariffs", Map.of("topic", TARIFFS_TOPIC, "keyFormat", "json", "source", Map.of("postgres", tariffSource))));
         file.put("routes", Map.of("addresses", Map.of("from", INPUT, "stages", List.of(
                 Map.of("geo", Map.of("enrich", Map.of("table", "geo", "key", "value.postalCode", "as", "geo", "onMiss", "dead-letter"))),
+                Map.of("tariff", Map.of("enrich", Map.of("table", "tariffs", "key", "{'band': value.band, 'region': value.region}", "as", "tariff",
+                        "onMiss", "pass"))),
                 Map.of("customer", Map.of("enrich", Map.of("table", "customers", "key", "value.customerId", "as", "customer", "onMiss", "pass")))))));
-        Path routeFile = dir.resolve("routes.json");
+        routeFile = dir.resolve("routes.json");
         Files.writeString(routeFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(file));
 
         checked = new RouteFileLoader(n -> null).loadChecked(routeFile);
@@ -153,7 +167,8 @@ class PostgresTableSourceIT {
     @Test
     @Order(1)
     void rowsPresentBeforeTheStartArriveBySnapshotKeyedAsTheEnrichStageLooksThemUp() throws Exception {
-        await().atMost(Duration.ofSeconds(90)).until(() -> latest(GEO_TOPIC).size() == 3 && latest(CUSTOMERS_TOPIC).size() == 2);
+        await().atMost(Duration.ofSeconds(90)).until(() -> latest(GEO_TOPIC).size() == 3 && latest(CUSTOMERS_TOPIC).size() == 2
+                && latest(TARIFFS_TOPIC).size() == 3);
         Map<String, String> geo = latest(GEO_TOPIC);
         // keyFormat string: the text of the key column, exactly the bytes Keys.encode writes for value.postalCode
         assertThat(geo.keySet()).containsExactlyInAnyOrder("8001", "8002", "3000");
@@ -163,12 +178,21 @@ class PostgresTableSourceIT {
         assertThat(customers.keySet()).containsExactlyInAnyOrder("1", "2");
         assertThat(JSON.readTree(customers.get("1"))).isEqualTo(JSON.readTree("{\"id\":1,\"name\":\"Ada\",\"tier\":\"gold\"}"));
 
+        // a composite key: a JSON object of the columns in the order the source lists them
+        assertThat(latest(TARIFFS_TOPIC).keySet()).contains("{\"band\":\"A\",\"region\":\"ZH\"}");
+
         JsonNode event = awaitEnriched("8001", 1, e -> !e.path("geo").isMissingNode());
         assertThat(event.path("geo").path("accidents_per_1000").asDouble()).isEqualTo(12.5);
+        assertThat(event.path("tariff").path("factor").asDouble()).as("the composite key joins").isEqualTo(1.5);
         assertThat(event.path("customer").path("tier").asText()).isEqualTo("gold");
         assertThat(event.path("customer").has("secret_note")).isFalse();
 
         assertThat(status()).contains("phase: streaming");
+        Cli cli = Cli.run("connectors", "status", routeFile.toString(), "-b", kafka.bootstrapServers(), "--connect-url", connectUrl);
+        assertThat(cli.out()).as(cli.err()).contains("table geo <- postgres 127.0.0.1:" + pg.port() + "/postgres public.geo_risk")
+                .contains("connector cdc-table-geo: RUNNING, tasks 0:RUNNING").contains("phase: streaming")
+                .contains("rows written: 3 record(s) in geo.risk");
+        assertThat(cli.code()).isZero();
     }
 
     @Test
@@ -209,7 +233,7 @@ class PostgresTableSourceIT {
         assertThat(snapshotRowsOf8002).isEqualTo(1);
         connect.stop(progress::add);
         // a change while the worker is down: it is in the slot, not lost
-        pg.sql("UPDATE geo_risk SET accidents_per_1000 = 55.0 WHERE postal_code = '8002'");
+        lastChange = pg.sql("SELECT pg_current_wal_insert_lsn(); UPDATE geo_risk SET accidents_per_1000 = 55.0 WHERE postal_code = '8002'").trim();
         connect.start(progress::add);
         JsonNode event = awaitEnriched("8002", 1, e -> e.path("geo").path("accidents_per_1000").asDouble() == 55.0);
         assertThat(event.path("customer").path("tier").asText()).isEqualTo("platinum");
@@ -217,6 +241,30 @@ class PostgresTableSourceIT {
         assertThat(count(GEO_TOPIC, "8002")).isEqualTo(2);
         assertThat(count(GEO_TOPIC, "8001")).as("8001: snapshot and one update").isEqualTo(2);
         await().atMost(Duration.ofSeconds(60)).until(() -> status().contains("phase: streaming"));
+    }
+
+    @Test
+    @Order(6)
+    void aKilledWorkerResumesToo() throws Exception {
+        // Once the connector's committed offset is at the last change, a replay after the kill cannot repeat it.
+        long last = lsn(lastChange);
+        await().atMost(Duration.ofSeconds(60)).until(() -> worker.offsets(TopicNames.tableConnector(APP, "geo")).stream()
+                .anyMatch(o -> o.get("lsn_proc") instanceof Number n && n.longValue() >= last));
+        long pid = connect.status().pid().orElseThrow();
+        ProcessHandle worker = ProcessHandle.of(pid).orElseThrow();
+        new ProcessBuilder("kill", "-9", Long.toString(pid)).inheritIO().start().waitFor();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !worker.isAlive());
+        pg.sql("UPDATE geo_risk SET accidents_per_1000 = 66.0 WHERE postal_code = '9000'");
+        connect.start(progress::add);
+        awaitEnriched("9000", 7, e -> e.path("geo").path("accidents_per_1000").asDouble() == 66.0);
+        assertThat(count(GEO_TOPIC, "8002")).as("no second snapshot").isEqualTo(2);
+        assertThat(count(GEO_TOPIC, "9000")).as("the insert and the update").isEqualTo(2);
+    }
+
+    /** A PostgreSQL LSN, {@code 16/B374D848}, as the number Debezium's offsets hold. */
+    private static long lsn(String text) {
+        String[] parts = text.split("/");
+        return (Long.parseLong(parts[0], 16) << 32) + Long.parseLong(parts[1], 16);
     }
 
     /** Produces events for the key until one comes out of the route matching {@code done}; returns it. */
@@ -260,7 +308,8 @@ class PostgresTableSourceIT {
 
     private String send(String postalCode, int customerId) throws Exception {
         String id = "e" + ids.incrementAndGet();
-        producer.send(new ProducerRecord<>(INPUT, id, "{\"id\":\"" + id + "\",\"postalCode\":\"" + postalCode + "\",\"customerId\":" + customerId + "}")).get();
+        producer.send(new ProducerRecord<>(INPUT, id, "{\"id\":\"" + id + "\",\"postalCode\":\"" + postalCode + "\",\"customerId\":" + customerId
+                + ",\"region\":\"ZH\",\"band\":\"A\"}")).get();
         return id;
     }
 
