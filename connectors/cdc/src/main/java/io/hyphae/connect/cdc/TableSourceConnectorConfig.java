@@ -32,6 +32,7 @@ public final class TableSourceConnectorConfig {
     /** Debezium's heartbeat topics: {@code <topic.heartbeat.prefix>.<topic.prefix>}. */
     static final String HEARTBEAT_PREFIX = "__debezium-heartbeat";
     private static final String ENCODER = "transforms.row.";
+    static final long POLL_INTERVAL_MS = 50;
 
     private TableSourceConnectorConfig() {
     }
@@ -69,6 +70,9 @@ public final class TableSourceConnectorConfig {
         c.put("message.key.columns", tableRegex + ":" + String.join(",", pg.key()));
         c.put("snapshot.mode", "initial");
         c.put("heartbeat.interval.ms", Long.toString(pg.heartbeat().toMillis()));
+        // Debezium waits this long when the replication stream or its queue is empty (default 500 ms, twice in a
+        // row): it sets the time from a commit to its row in the topic on a table that changes now and then
+        c.put("poll.interval.ms", Long.toString(POLL_INTERVAL_MS));
         c.put("topic.heartbeat.prefix", HEARTBEAT_PREFIX);
         // values as CEL sees them in events: decimals as doubles, dates and times as Connect's logical types (ISO text)
         c.put("decimal.handling.mode", "double");
