@@ -7,6 +7,7 @@ import io.hyphae.connect.SubscriberConnectors;
 import io.hyphae.event.LineageHeaders;
 import io.hyphae.local.LocalConnect;
 import io.hyphae.local.LocalKafka;
+import io.hyphae.local.LocalSchemaRegistry;
 import io.hyphae.plan.CheckedFile;
 import io.hyphae.plan.TopicNames;
 import io.hyphae.route.loader.RouteFileLoader;
@@ -51,8 +52,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tables that follow PostgreSQL tables: a throwaway PostgreSQL cluster ({@code wal_level=logical}), a broker and a
  * Kafka Connect worker each in its own process running Debezium's PostgreSQL connector with Hyphae's row encoder, and
- * the stream app in-process. The route enriches each event from two tables: {@code geo} (text key, keyFormat string,
- * onMiss dead-letter) and {@code customers} (integer key, keyFormat json, only some columns kept). What is checked:
+ * the stream app in-process, a schema registry. The route enriches each event from three tables: {@code geo} (text
+ * key, keyFormat string, onMiss dead-letter), {@code tariffs} (a composite key, keyFormat json, Avro rows) and
+ * {@code customers} (integer key, keyFormat json, only some columns kept). What is checked:
  * rows that exist before the start arrive by snapshot; an UPDATE, a DELETE and an INSERT change what the next events
  * are enriched with (a delete sends them to the dead-letter topic); the keys Debezium's rows get are the keys the
  * enrich stage looks up; a restarted worker resumes from its offsets without snapshotting again or losing a change
@@ -73,6 +75,7 @@ class PostgresTableSourceIT {
 
     private PostgresServer pg;
     private LocalKafka kafka;
+    private LocalSchemaRegistry registry;
     private LocalConnect connect;
     private HyphaeApplication app;
     private CheckedFile checked;
@@ -104,6 +107,8 @@ class PostgresTableSourceIT {
                 INSERT INTO tariffs VALUES ('ZH', 'A', 1.5), ('ZH', 'B', 2.5), ('BE', 'A', 0.5);
                 """);
 
+        registry = new LocalSchemaRegistry(dir, Ports.freePair());
+        String registryUrl = registry.start(progress::add);
         kafka = new LocalKafka(dir, Ports.freePair());
         connect = new LocalConnect(dir, Ports.freePair(), kafka, List.of(plugins));
         connectUrl = connect.ensureRunning(progress::add);
@@ -120,10 +125,11 @@ class PostgresTableSourceIT {
         Map<String, Object> file = new LinkedHashMap<>();
         file.put("application", APP);
         file.put("topics", Map.of("replicationFactor", 1, "partitions", 2));
+        file.put("registry", Map.of("url", registryUrl));
         file.put("tables", Map.of(
                 "geo", Map.of("topic", GEO_TOPIC, "source", Map.of("postgres", geoSource)),
                 "customers", Map.of("topic", CUSTOMERS_TOPIC, "keyFormat", "json", "source", Map.of("postgres", customerSource)),
-                "tariffs", Map.of("topic", TARIFFS_TOPIC, "keyFormat", "json", "source", Map.of("postgres", tariffSource))));
+                "tariffs", Map.of("topic", TARIFFS_TOPIC, "keyFormat", "json", "format", "avro", "source", Map.of("postgres", tariffSource))));
         file.put("routes", Map.of("addresses", Map.of("from", INPUT, "stages", List.of(
                 Map.of("geo", Map.of("enrich", Map.of("table", "geo", "key", "value.postalCode", "as", "geo", "onMiss", "dead-letter"))),
                 Map.of("tariff", Map.of("enrich", Map.of("table", "tariffs", "key", "{'band': value.band, 'region': value.region}", "as", "tariff",
@@ -159,9 +165,13 @@ class PostgresTableSourceIT {
         if (kafka != null) {
             kafka.stop(progress::add);
         }
+        if (registry != null) {
+            registry.stop(progress::add);
+        }
         if (pg != null) {
             pg.close();
         }
+        progress.forEach(System.out::println);
     }
 
     @Test
@@ -180,6 +190,9 @@ class PostgresTableSourceIT {
 
         // a composite key: a JSON object of the columns in the order the source lists them
         assertThat(latest(TARIFFS_TOPIC).keySet()).contains("{\"band\":\"A\",\"region\":\"ZH\"}");
+        // an Avro table: rows in the Confluent wire format (magic byte 0, the schema's registry id)
+        assertThat(new Kafka(kafka.bootstrapServers()).readAll(TARIFFS_TOPIC, Duration.ofSeconds(10)))
+                .allSatisfy(t -> assertThat(t.bytes()[0]).isEqualTo((byte) 0));
 
         JsonNode event = awaitEnriched("8001", 1, e -> !e.path("geo").isMissingNode());
         assertThat(event.path("geo").path("accidents_per_1000").asDouble()).isEqualTo(12.5);
