@@ -57,8 +57,8 @@ import static org.awaitility.Awaitility.await;
  * {@code customers} (integer key, keyFormat json, only some columns kept). What is checked:
  * rows that exist before the start arrive by snapshot; an UPDATE, a DELETE and an INSERT change what the next events
  * are enriched with (a delete sends them to the dead-letter topic); the keys Debezium's rows get are the keys the
- * enrich stage looks up; a restarted worker resumes from its offsets without snapshotting again or losing a change
- * made while it was down.
+ * enrich stage looks up; a stopped connector and a killed worker resume from their offsets without snapshotting again
+ * or losing a change made while they were down.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -82,7 +82,7 @@ class PostgresTableSourceIT {
     private ConnectRestClient worker;
     private String connectUrl;
     private Path routeFile;
-    /** The WAL position just before the last change made while the worker was down: its UPDATE is written after it. */
+    /** The WAL position just before the last change made while the connector was stopped: its UPDATE is written after it. */
     private String lastChange;
     private KafkaProducer<String, String> producer;
     private Thread reader;
@@ -241,13 +241,14 @@ class PostgresTableSourceIT {
 
     @Test
     @Order(5)
-    void aRestartedWorkerResumesFromItsOffsetsWithoutSnapshottingAgainOrLosingAChange() throws Exception {
-        long snapshotRowsOf8002 = count(GEO_TOPIC, "8002");
-        assertThat(snapshotRowsOf8002).isEqualTo(1);
-        connect.stop(progress::add);
-        // a change while the worker is down: it is in the slot, not lost
+    void aStoppedConnectorResumesFromItsOffsetsWithoutSnapshottingAgainOrLosingAChange() throws Exception {
+        String geo = TopicNames.tableConnector(APP, "geo");
+        assertThat(count(GEO_TOPIC, "8002")).isEqualTo(1);
+        worker.stop(geo);
+        await().atMost(Duration.ofSeconds(60)).until(() -> worker.status(geo).connector().state().equals("STOPPED"));
+        // a change while the connector is stopped: it is in the slot, not lost
         lastChange = pg.sql("SELECT pg_current_wal_insert_lsn(); UPDATE geo_risk SET accidents_per_1000 = 55.0 WHERE postal_code = '8002'").trim();
-        connect.start(progress::add);
+        worker.resume(geo);
         JsonNode event = awaitEnriched("8002", 1, e -> e.path("geo").path("accidents_per_1000").asDouble() == 55.0);
         assertThat(event.path("customer").path("tier").asText()).isEqualTo("platinum");
         // one row from the snapshot, one from the update: no second snapshot
@@ -258,15 +259,15 @@ class PostgresTableSourceIT {
 
     @Test
     @Order(6)
-    void aKilledWorkerResumesToo() throws Exception {
+    void aKilledWorkerResumesFromItsOffsetsToo() throws Exception {
         // Once the connector's committed offset is at the last change, a replay after the kill cannot repeat it.
         long last = lsn(lastChange);
         await().atMost(Duration.ofSeconds(60)).until(() -> worker.offsets(TopicNames.tableConnector(APP, "geo")).stream()
                 .anyMatch(o -> o.get("lsn_proc") instanceof Number n && n.longValue() >= last));
         long pid = connect.status().pid().orElseThrow();
-        ProcessHandle worker = ProcessHandle.of(pid).orElseThrow();
-        new ProcessBuilder("kill", "-9", Long.toString(pid)).inheritIO().start().waitFor();
-        await().atMost(Duration.ofSeconds(30)).until(() -> !worker.isAlive());
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+        assertThat(process.destroyForcibly()).as("SIGKILL sent").isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive());
         pg.sql("UPDATE geo_risk SET accidents_per_1000 = 66.0 WHERE postal_code = '9000'");
         connect.start(progress::add);
         awaitEnriched("9000", 7, e -> e.path("geo").path("accidents_per_1000").asDouble() == 66.0);

@@ -5,6 +5,7 @@ import org.apache.kafka.clients.admin.Admin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** What a table source's connector is doing, from Debezium's committed source offset. */
@@ -37,8 +38,8 @@ final class TableSourcePhase {
         if (o.get("ts_usec") instanceof Number ts) {
             Instant at = Instant.EPOCH.plusNanos(ts.longValue() * 1000);
             Duration age = Duration.between(at, now);
-            line.append(", last change read was committed at ").append(at).append(" (")
-                    .append(age.isNegative() ? 0 : age.toMillis() / 1000.0).append(" s ago)");
+            line.append(", last change read was committed at ").append(at)
+                    .append(String.format(Locale.ROOT, " (%.1f s ago)", age.isNegative() ? 0.0 : age.toMillis() / 1000.0));
         }
         return line.toString();
     }

@@ -152,6 +152,19 @@ public final class ConnectRestClient {
         return List.copyOf(out);
     }
 
+    /**
+     * {@code PUT /connectors/{name}/stop}: stops the connector and its tasks (state {@code STOPPED}), its configuration
+     * and offsets kept; {@link #resume} starts it again.
+     */
+    public void stop(String name) throws IOException, InterruptedException {
+        call("PUT", "/connectors/" + segment(name) + "/stop", null);
+    }
+
+    /** {@code PUT /connectors/{name}/resume}: starts a stopped (or paused) connector again, from its offsets. */
+    public void resume(String name) throws IOException, InterruptedException {
+        call("PUT", "/connectors/" + segment(name) + "/resume", null);
+    }
+
     /** {@code DELETE /connectors/{name}}; false if there was no such connector. */
     public boolean delete(String name) throws IOException, InterruptedException {
         try {
