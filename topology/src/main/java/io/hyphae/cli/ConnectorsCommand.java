@@ -6,11 +6,11 @@ import io.hyphae.connect.ConnectRestClient;
 import io.hyphae.connect.SubscriberConnectors;
 import io.hyphae.connect.TableConnectors;
 import io.hyphae.connect.cdc.TableSourceConnectorConfig;
+import io.hyphae.plan.CheckedFile;
+import io.hyphae.plan.CheckedSubscriber;
 import io.hyphae.route.Format;
 import io.hyphae.route.PostgresSource;
 import io.hyphae.route.TableDefinition;
-import io.hyphae.plan.CheckedFile;
-import io.hyphae.plan.CheckedSubscriber;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -195,7 +195,7 @@ final class ConnectorsCommand implements Runnable {
                 st.tasks().forEach(task -> task.trace().ifPresent(trace -> out.printf("  task %d: %s%n", task.id(), reason(trace))));
                 healthy = st.running();
             }
-            out.printf("  rows written: %d record(s) in %s (compacted: fewer rows remain)%n", TableSourcePhase.records(admin, t.topic()), t.topic());
+            out.printf("  rows written: %d record(s) in %s (rows and tombstones since the topic began)%n", TableSourcePhase.records(admin, t.topic()), t.topic());
             return healthy;
         }
 
