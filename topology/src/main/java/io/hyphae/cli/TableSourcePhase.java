@@ -32,8 +32,9 @@ final class TableSourcePhase {
         }
         StringBuilder line = new StringBuilder("phase: streaming");
         Object lsn = o.containsKey("lsn_proc") ? o.get("lsn_proc") : o.get("lsn");
-        if (lsn != null) {
-            line.append(" from LSN ").append(lsn);
+        if (lsn instanceof Number n) {
+            // PostgreSQL's notation, as pg_current_wal_lsn() prints it
+            line.append(" from LSN ").append(String.format(Locale.ROOT, "%X/%X", n.longValue() >>> 32, n.longValue() & 0xFFFFFFFFL));
         }
         if (o.get("ts_usec") instanceof Number ts) {
             Instant at = Instant.EPOCH.plusNanos(ts.longValue() * 1000);

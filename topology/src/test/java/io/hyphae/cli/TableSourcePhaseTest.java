@@ -28,8 +28,8 @@ class TableSourcePhaseTest {
     void theSnapshotsLastRecordOrAStreamedChangeIsStreamingWithTheAgeOfTheLastChange() {
         long micros = Instant.parse("2026-12-02T00:00:07.500Z").toEpochMilli() * 1000;
         assertThat(TableSourcePhase.describe(List.of(Map.of("lsn_proc", 22290688L, "lsn", 22290688L, "ts_usec", micros)), NOW))
-                .isEqualTo("phase: streaming from LSN 22290688, last change read was committed at 2026-12-02T00:00:07.500Z (2.5 s ago)");
+                .isEqualTo("phase: streaming from LSN 0/1542100, last change read was committed at 2026-12-02T00:00:07.500Z (2.5 s ago)");
         assertThat(TableSourcePhase.describe(List.of(Map.of("snapshot", "INITIAL", "last_snapshot_record", true, "lsn", 5L)), NOW))
-                .startsWith("phase: streaming from LSN 5");
+                .startsWith("phase: streaming from LSN 0/5");
     }
 }
