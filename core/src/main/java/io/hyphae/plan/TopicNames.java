@@ -1,5 +1,7 @@
 package io.hyphae.plan;
 
+import java.util.Locale;
+
 /**
  * The documented topic naming: a consumer can find any stage's topic from the route file alone.
  * <ul>
@@ -9,6 +11,9 @@ package io.hyphae.plan;
  *   <li>dead-letter topic of a webhook subscriber: {@code <application>.subscriber.<name>.dlq}</li>
  *   <li>subscribers kept as data (the HTTP API's): {@code <application>.subscribers}, compacted</li>
  * </ul>
+ * and the names of what Hyphae creates outside Kafka for a table fed from PostgreSQL: its connector
+ * {@code <application>-table-<name>}, its replication slot and publication {@code hyphae_<application>_<name>}
+ * (lower case, other characters than letters, digits and '_' as '_').
  */
 public final class TopicNames {
 
@@ -37,6 +42,29 @@ public final class TopicNames {
     /** The compacted topic of subscribers kept as data, one record per subscriber keyed by its name. */
     public static String subscriptions(String application) {
         return application + ".subscribers";
+    }
+
+    /** The Kafka Connect connector (Debezium) that keeps a table's topic equal to its database table. */
+    public static String tableConnector(String application, String table) {
+        return application + "-table-" + table;
+    }
+
+    /**
+     * The PostgreSQL replication slot (and publication) of a table's source: {@code hyphae_<application>_<table>},
+     * folded to what PostgreSQL accepts (lower-case letters, digits and '_', at most 63 characters; a longer name
+     * keeps its first 54 characters and a hash of the whole).
+     */
+    public static String replicationSlot(String application, String table) {
+        String name = ("hyphae_" + application + "_" + table).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        if (name.length() <= 63) {
+            return name;
+        }
+        return name.substring(0, 54) + "_" + String.format("%08x", name.hashCode());
+    }
+
+    /** The Debezium logical server name (topic.prefix) of a table's source; no topic of this name is written. */
+    public static String tableSourcePrefix(String application, String table) {
+        return "hyphae." + application + "." + table;
     }
 
     public static String repartition(String application, String route, String stage) {

@@ -2,6 +2,7 @@ package io.hyphae.spec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyphae.route.Format;
+import io.hyphae.route.PostgresSource;
 import io.hyphae.route.KeyFormat;
 import io.hyphae.route.SubjectStrategy;
 import io.hyphae.route.TableMode;
@@ -12,9 +13,13 @@ import io.hyphae.spec.field.Fields;
 import io.hyphae.spec.field.SchemaWriter;
 import io.hyphae.spec.field.Shape;
 import io.hyphae.spec.field.Shapes;
+import io.hyphae.spec.field.Values;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The route file's sections, field by field: the single source of the loader's reading, the JSON Schema and the
@@ -94,8 +99,43 @@ public final class RouteFileSpec {
     public static final Field<String> TABLE_SCHEMA = Field.optional("schema", SCHEMA_FILE,
                     "For `avro`: the reader schema (`.avsc`, relative to the route file) rows are resolved to.")
             .defaultText("each row's writer schema").example("../../schemas/avro/insurance/GeoRisk.avsc");
+
+    // tables.<name>.source.postgres
+    /** A PostgreSQL identifier as a source takes it (unquoted): a letter or '_', then letters, digits, '_' and '$'. */
+    public static final Pattern SQL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
+    private static final Pattern SQL_TABLE = Pattern.compile("(" + SQL_NAME.pattern() + "\\.)?" + SQL_NAME.pattern());
+    private static final Shape<String> COLUMN = Shapes.matching(SQL_NAME, "column name", "a column name",
+            "an unquoted identifier: letters, digits, '_' and '$'");
+    public static final Field<String> PG_HOST = Field.optional("host", Shapes.text(), "The database server.").defaultValue("127.0.0.1");
+    public static final Field<Integer> PG_PORT = Field.optional("port", Shapes.integer(1, 65_535), "Its port.")
+            .defaultValue(PostgresSource.DEFAULT_PORT);
+    public static final Field<String> PG_DATABASE = Field.required("database", Shapes.text(), "The database.").example("insurance");
+    public static final Field<String> PG_USER = Field.required("user", Shapes.text(),
+            "A role with `REPLICATION` and `SELECT` on the table (see [Tables fed from PostgreSQL](tables-from-postgres.md)).")
+            .example("hyphae_cdc");
+    public static final Field<String> PG_PASSWORD = Field.optional("password", Shapes.anyText("text"),
+            "Its password, from the environment; empty: none (trust or peer authentication). Never printed.")
+            .example("${PGPASSWORD:}");
+    public static final Field<String> PG_TABLE = Field.required("table", Shapes.matching(SQL_TABLE, "<schema>.<table>",
+                    "a table name", "write <schema>.<table> or <table> (schema " + PostgresSource.DEFAULT_SCHEMA + "), unquoted identifiers"),
+            "The table the topic follows.").example("public.geo_risk");
+    public static final Field<List<String>> PG_KEY = Field.required("key", Shapes.oneOrMore(COLUMN),
+            "The column, or columns in order, that key a row. One column: its value is the key; several: a JSON object in "
+                    + "this order (needs `keyFormat: json`).").example("postal_code");
+    public static final Field<List<String>> PG_COLUMNS = Field.optional("columns", Shapes.oneOrMore(COLUMN),
+            "The columns a row keeps (the key columns always).").defaultText("all").example("[accidents_per_1000]");
+    public static final Field<Duration> PG_HEARTBEAT = Field.optional("heartbeat", Shapes.duration(Duration.ofSeconds(1), Duration.ofHours(1)),
+            "How often the connector confirms its position on a quiet table, so the database can drop old WAL.")
+            .defaultValue(PostgresSource.DEFAULT_HEARTBEAT);
+    public static final Fields POSTGRES = Fields.of("A PostgreSQL table the table's topic follows, by change data capture (Debezium).",
+            PG_HOST, PG_PORT, PG_DATABASE, PG_USER, PG_PASSWORD, PG_TABLE, PG_KEY, PG_COLUMNS, PG_HEARTBEAT);
+    public static final Field<Values> SOURCE_POSTGRES = Field.required("postgres", POSTGRES, "The PostgreSQL table.");
+    public static final Fields SOURCE = Fields.of("Where the table's rows come from.", SOURCE_POSTGRES);
+    public static final Field<Values> TABLE_SOURCE = Field.optional("source", SOURCE,
+            "A database table that a Kafka Connect connector keeps the topic equal to (see [Tables fed from PostgreSQL](tables-from-postgres.md)).")
+            .defaultText("none: the topic is written by others");
     public static final Fields TABLE = Fields.of("A reference table: a compacted topic read as a KTable or GlobalKTable, joined by enrich stages.",
-            TABLE_TOPIC, TABLE_FORMAT, TABLE_KEY_FORMAT, TABLE_MODE, TABLE_SCHEMA);
+            TABLE_TOPIC, TABLE_FORMAT, TABLE_KEY_FORMAT, TABLE_MODE, TABLE_SCHEMA, TABLE_SOURCE);
 
     // routes
     public static final Field<String> FROM = Field.required("from", TOPIC, "The input topic. A topic feeds one route.")

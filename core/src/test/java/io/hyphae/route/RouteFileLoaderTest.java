@@ -42,6 +42,20 @@ class RouteFileLoaderTest {
             """;
     private static final String TO_STAGE = SUBSCRIBER + "    stage: orders.checked\n";
 
+    /** A table fed from PostgreSQL; the test appends the key (and what else it needs) to the postgres mapping. */
+    private static final String SOURCE = """
+            application: shop
+            routes: { r: { from: t, stages: [ { a: { filter: { when: 'true' } } } ] } }
+            tables:
+              geo:
+                topic: geo.risk
+                source:
+                  postgres:
+                    database: insurance
+                    user: hyphae
+                    table: public.geo_risk
+            """;
+
     private static RouteFile load(String yaml) {
         return new RouteFileLoader(Map.of("HOST", "broker:9092")::get).load("routes.yaml", yaml);
     }
@@ -133,6 +147,18 @@ class RouteFileLoaderTest {
                         + "  b: { from: tb, stages: [ { r: { route: [ { otherwise: c } ] } } ] }\n"
                         + "  c: { from: tc, stages: [ { r: { route: [ { when: 'true', to: a }, { otherwise: out } ] } } ] }\n",
                         "routes.yaml:3:6", "routes.a", "routes form a cycle: a -> b -> c -> a"),
+                arguments("composite table key with keyFormat string", SOURCE + "        key: [region, postal_code]\n",
+                        "routes.yaml:11:14", "tables.geo.source.postgres.key", "a key of 2 columns [region, postal_code] is written as a JSON object"),
+                arguments("source table not a name", SOURCE.replace("public.geo_risk", "public.geo-risk") + "        key: id\n",
+                        "routes.yaml:10:16", "tables.geo.source.postgres.table", "'public.geo-risk' is not a table name"),
+                arguments("source key column not a name", SOURCE + "        key: \"postal code\"\n",
+                        "routes.yaml:11:14", "tables.geo.source.postgres.key", "'postal code' is not a column name"),
+                arguments("source without key", SOURCE,
+                        "routes.yaml:8:9", "tables.geo.source.postgres.key", "missing required field 'key'"),
+                arguments("unknown source kind", SOURCE.replace("postgres:", "mysql:") + "        key: id\n",
+                        "routes.yaml:7:7", "tables.geo.source.mysql", "unknown field 'mysql'; expected one of 'postgres'"),
+                arguments("source heartbeat too short", SOURCE + "        key: id\n        heartbeat: 10ms\n",
+                        "routes.yaml:12:20", "tables.geo.source.postgres.heartbeat", "must be between 1s and 1h"),
                 arguments("table without topic", "application: a\ntables:\n  t: { format: json }\nroutes: {}\n", "routes.yaml:3:6", "tables.t.topic",
                         "missing required field 'topic'"),
                 arguments("subscriber of an unknown route", SUBSCRIBER + "    stage: order.checked\n    url: https://example.com/h\n",
@@ -208,6 +234,22 @@ class RouteFileLoaderTest {
     void emptyBootstrapMeansNotConfigured() {
         RouteFile file = load("application: a\nkafka: { bootstrap: \"${NOT_SET:}\" }\nroutes:\n  r: { from: t, stages: [ { a: { filter: { when: 'true' } } } ] }\n");
         assertThat(file.kafka().bootstrapServers()).isEmpty();
+    }
+
+    @Test
+    void readsATableSourceWithItsDefaults() {
+        RouteFile file = new RouteFileLoader(Map.of("PGPASSWORD", "s3cret")::get).load("routes.yaml", SOURCE.replace("table: public.geo_risk", "table: geo_risk")
+                .replace("topic: geo.risk", "topic: geo.risk\n    keyFormat: json")
+                + "        password: ${PGPASSWORD}\n        key: [region, postal_code]\n        columns: [risk]\n");
+        PostgresSource pg = file.tables().get("geo").source().orElseThrow();
+        assertThat(pg.host()).isEqualTo("127.0.0.1");
+        assertThat(pg.port()).isEqualTo(5432);
+        assertThat(pg.qualifiedTable()).isEqualTo("public.geo_risk");
+        assertThat(pg.key()).containsExactly("region", "postal_code");
+        assertThat(pg.keptColumns()).containsExactly("region", "postal_code", "risk");
+        assertThat(pg.password().orElseThrow().value()).isEqualTo("s3cret");
+        assertThat(pg.password().orElseThrow().toString()).doesNotContain("s3cret");
+        assertThat(pg.heartbeat()).isEqualTo(PostgresSource.DEFAULT_HEARTBEAT);
     }
 
     @Test

@@ -54,7 +54,8 @@ class RouteFileSchemaTest {
             "stage topic collides with dead-letter topic", "two routes read one topic", "reserved enrich alias", "enrich alias twice",
             "duplicate stage names", "subscriber of an unknown route", "subscriber of an unknown stage", "subscriber url on loopback",
             "subscriber bad CIDR", "subscriber filter CEL syntax", "subscriber filter not a condition",
-            "subscriber sets the signature header", "subscriber sets Host");
+            "subscriber sets the signature header", "subscriber sets Host", "composite table key with keyFormat string",
+            "source heartbeat too short");
 
     @Test
     void everyBrokenFileOfTheLoaderTestsIsRejectedByTheSchemaWhereASchemaCanSayWhy() {

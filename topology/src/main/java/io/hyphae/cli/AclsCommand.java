@@ -1,10 +1,12 @@
 package io.hyphae.cli;
 
+import io.hyphae.connect.TableConnectors;
 import io.hyphae.plan.CheckedFile;
 import io.hyphae.plan.CheckedSubscriber;
 import io.hyphae.plan.TopicNames;
 import io.hyphae.plan.TopicSpec;
 import io.hyphae.route.RouteFile;
+import io.hyphae.route.TableDefinition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,7 +39,7 @@ final class AclsCommand implements Callable<Integer> {
     String principal;
 
     @Option(names = "--connect-principal", paramLabel = "PRINCIPAL", defaultValue = "User:connect",
-            description = "The principal of the Kafka Connect worker that runs the file's subscribers (default ${DEFAULT-VALUE}).")
+            description = "The principal of the Kafka Connect worker that runs the file's table sources and subscribers (default ${DEFAULT-VALUE}).")
     String connectPrincipal;
 
     @Spec
@@ -53,9 +55,9 @@ final class AclsCommand implements Callable<Integer> {
         for (String line : commands(checked, principal)) {
             out.println(line);
         }
-        if (!checked.subscribers().isEmpty()) {
+        if (!checked.subscribers().isEmpty() || !TableConnectors.sourced(routes).isEmpty()) {
             out.println();
-            out.println("# ACLs for the Kafka Connect worker's principal " + connectPrincipal + " that runs the subscribers' connectors");
+            out.println("# ACLs for the Kafka Connect worker's principal " + connectPrincipal + " that runs the table sources' and subscribers' connectors");
             out.println("# (on top of what the worker itself needs: its group, config, offset and status topics)");
             connectorCommands(checked, connectPrincipal).forEach(out::println);
         }
@@ -95,10 +97,17 @@ final class AclsCommand implements Callable<Integer> {
         return lines;
     }
 
-    /** The Connect worker's principal, for the subscribers' connectors: read the topic, write the dead letters, commit. */
+    /**
+     * The Connect worker's principal: for a table source's connector, write (and create) the table's topic; for a
+     * subscriber's, read the topic, write the dead letters, commit.
+     */
     static List<String> connectorCommands(CheckedFile checked, String principal) {
         List<String> lines = new ArrayList<>();
         String base = "kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\" --add --allow-principal " + principal;
+        for (TableDefinition t : TableConnectors.sourced(checked.file())) {
+            lines.add("# table " + t.name() + " (connector " + TopicNames.tableConnector(checked.file().application(), t.name()) + ")");
+            lines.add(base + ops(List.of("Write", "Describe", "Create")) + " --topic " + t.topic());
+        }
         for (CheckedSubscriber s : checked.subscribers()) {
             lines.add("# subscriber " + s.definition().name() + " (connector " + s.connector() + ")");
             lines.add(base + ops(List.of("Read", "Describe")) + " --topic " + s.topic());

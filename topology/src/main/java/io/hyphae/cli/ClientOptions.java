@@ -2,6 +2,7 @@ package io.hyphae.cli;
 
 import io.hyphae.connect.ConnectRestClient;
 import io.hyphae.connect.SubscriberConnectors;
+import io.hyphae.connect.TableConnectors;
 import io.hyphae.local.LocalConnect;
 import io.hyphae.local.LocalKafka;
 import io.hyphae.plan.CheckedFile;
@@ -70,22 +71,30 @@ final class ClientOptions {
     }
 
     /**
-     * Applies the connectors of the file's subscribers to the worker {@link #resolveConnect} finds; says so when there
+     * Applies the connectors of the file's table sources and subscribers to the worker {@link #resolveConnect} finds; says so when there
      * is none (the stream app runs all the same, and {@code hyphae connectors apply} can apply them later).
      * Returns whether they were applied.
      */
-    boolean applySubscribers(CheckedFile checked, String bootstrapServers, Consumer<String> progress) throws IOException, InterruptedException {
-        if (checked.subscribers().isEmpty()) {
+    boolean applyConnectors(CheckedFile checked, String bootstrapServers, Consumer<String> progress) throws IOException, InterruptedException {
+        if (!SubscriberConnectors.any(checked)) {
             return false;
         }
         Optional<String> worker = resolveConnect(Optional.of(checked.file()), bootstrapServers, progress);
         if (worker.isEmpty()) {
-            progress.accept("warning: the file has " + checked.subscribers().size() + " subscriber(s) but no Kafka Connect worker is configured"
-                    + " (--connect-url, $" + CONNECT_ENV + "): nothing is delivered to them until 'hyphae connectors apply' runs against one");
+            progress.accept("warning: the file has " + describe(checked) + " but no Kafka Connect worker is configured"
+                    + " (--connect-url, $" + CONNECT_ENV + "): nothing is delivered to subscribers and no table follows its database"
+                    + " until 'hyphae connectors apply' runs against one");
             return false;
         }
         SubscriberConnectors.apply(checked, new ConnectRestClient(worker.get()), progress);
         return true;
+    }
+
+    private static String describe(CheckedFile checked) {
+        int tables = TableConnectors.sourced(checked.file()).size();
+        int subscribers = checked.subscribers().size();
+        return (tables > 0 ? tables + " table source(s)" : "") + (tables > 0 && subscribers > 0 ? " and " : "")
+                + (subscribers > 0 ? subscribers + " subscriber(s)" : "");
     }
 
     /**

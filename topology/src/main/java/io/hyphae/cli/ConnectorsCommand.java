@@ -4,8 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hyphae.connect.ConnectRestClient;
 import io.hyphae.connect.SubscriberConnectors;
+import io.hyphae.connect.TableConnectors;
+import io.hyphae.connect.cdc.TableSourceConnectorConfig;
 import io.hyphae.plan.CheckedFile;
 import io.hyphae.plan.CheckedSubscriber;
+import io.hyphae.route.Format;
+import io.hyphae.route.PostgresSource;
+import io.hyphae.route.TableDefinition;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,6 +21,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +31,13 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-/** {@code hyphae connectors}: the Kafka Connect connectors a route file implies (one per subscriber). */
+/**
+ * {@code hyphae connectors}: the Kafka Connect connectors a route file implies (one per table source, one per
+ * subscriber).
+ */
 @Command(name = "connectors",
-        description = {"The Kafka Connect connectors a route file implies: one webhook sink connector per subscriber, "
+        description = {"The Kafka Connect connectors a route file implies: one Debezium PostgreSQL source connector per table "
+                + "with a source (named <application>-table-<name>), one webhook sink connector per subscriber, "
                 + "named <application>-subscriber-<name>, with its dead-letter topic <application>.subscriber.<name>.dlq."},
         mixinStandardHelpOptions = true,
         subcommands = {ConnectorsCommand.Render.class, ConnectorsCommand.Apply.class, ConnectorsCommand.Status.class})
@@ -61,7 +71,7 @@ final class ConnectorsCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
-            List<Map<String, Object>> out = SubscriberConnectors.render(checked, false).entrySet().stream()
+            List<Map<String, Object>> out = SubscriberConnectors.renderAll(checked, false).entrySet().stream()
                     .map(e -> {
                         Map<String, Object> connector = new LinkedHashMap<>();
                         connector.put("name", e.getKey());
@@ -93,18 +103,23 @@ final class ConnectorsCommand implements Runnable {
         public Integer call() throws Exception {
             CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
             var progress = LocalCommand.printer(spec);
-            if (checked.subscribers().isEmpty()) {
-                progress.accept(file + " has no subscribers: nothing to apply");
+            if (!SubscriberConnectors.any(checked)) {
+                progress.accept(file + " has no subscribers and no table sources: nothing to apply");
                 return 0;
             }
             String bootstrap = client.resolveBootstrap(Optional.of(checked.file()), progress);
-            SubscriberConnectors.apply(checked, worker(client, checked, bootstrap, progress), progress);
+            // an Avro table's rows are written with the registry the stream app reads them with
+            CheckedFile resolved = TableConnectors.sourced(checked.file()).stream().anyMatch(t -> t.format() == Format.AVRO)
+                    ? checked.withFile(client.resolveRegistry(checked.file(), progress)) : checked;
+            SubscriberConnectors.apply(resolved, worker(client, checked, bootstrap, progress), progress);
             return 0;
         }
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = {"Per subscriber: the connector's and its tasks' states (with the reason of a failed task, e.g. a "
+            description = {"Per table source: the connector's and its task's states, whether it is snapshotting or streaming "
+                    + "(with the time of the last change it read and how long ago that was) and the records in the table's topic. "
+                    + "Per subscriber: the connector's and its tasks' states (with the reason of a failed task, e.g. a "
                     + "subscriber that answered 410 Gone), the records not yet delivered (the connector's consumer lag) and "
                     + "the records in its dead-letter topic."})
     static final class Status implements Callable<Integer> {
@@ -124,8 +139,8 @@ final class ConnectorsCommand implements Runnable {
             CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
             var progress = LocalCommand.printer(spec, true);
             PrintWriter out = spec.commandLine().getOut();
-            if (checked.subscribers().isEmpty()) {
-                out.println(file + " has no subscribers");
+            if (!SubscriberConnectors.any(checked)) {
+                out.println(file + " has no subscribers and no table sources");
                 out.flush();
                 return 0;
             }
@@ -134,6 +149,9 @@ final class ConnectorsCommand implements Runnable {
             boolean healthy = true;
             Properties props = client.clientProperties(Optional.of(checked.file()), bootstrap);
             try (Admin admin = Admin.create(props)) {
+                for (TableDefinition t : TableConnectors.sourced(checked.file())) {
+                    healthy &= tableStatus(worker, admin, checked, t, out);
+                }
                 for (CheckedSubscriber s : checked.subscribers()) {
                     String state;
                     Optional<ConnectRestClient.ConnectorStatus> status = status(worker, s.connector());
@@ -157,6 +175,28 @@ final class ConnectorsCommand implements Runnable {
             }
             out.flush();
             return healthy ? 0 : 1;
+        }
+
+        /** A table source: its connector's and task's states, whether it snapshots or streams, and the rows in the table's topic. */
+        private boolean tableStatus(ConnectRestClient worker, Admin admin, CheckedFile checked, TableDefinition t, PrintWriter out) throws Exception {
+            String name = TableSourceConnectorConfig.connector(checked.file(), t);
+            PostgresSource pg = t.source().orElseThrow();
+            Optional<ConnectRestClient.ConnectorStatus> status = status(worker, name);
+            out.printf("table %s <- postgres %s:%d/%s %s%n", t.name(), pg.host(), pg.port(), pg.database(), pg.qualifiedTable());
+            boolean healthy;
+            if (status.isEmpty()) {
+                out.printf("  connector %s: NOT APPLIED (run 'hyphae connectors apply %s')%n", name, file);
+                healthy = false;
+            } else {
+                ConnectRestClient.ConnectorStatus st = status.get();
+                out.printf("  connector %s: %s, tasks %s%n", name, st.connector().state(),
+                        st.tasks().stream().map(task -> task.id() + ":" + task.state()).collect(Collectors.joining(" ")));
+                out.printf("  %s%n", TableSourcePhase.describe(worker.offsets(name), Instant.now()));
+                st.tasks().forEach(task -> task.trace().ifPresent(trace -> out.printf("  task %d: %s%n", task.id(), reason(trace))));
+                healthy = st.running();
+            }
+            out.printf("  rows written: %d record(s) in %s (rows and tombstones since the topic began)%n", TableSourcePhase.records(admin, t.topic()), t.topic());
+            return healthy;
         }
 
         /**

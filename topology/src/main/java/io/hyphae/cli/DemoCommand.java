@@ -117,7 +117,7 @@ final class DemoCommand implements Callable<Integer> {
             app.start();
             app.awaitRunning(Duration.ofSeconds(timeoutSeconds));
             progress.accept(String.format("application running after %.1f s", (System.nanoTime() - started) / 1e9));
-            boolean delivering = client.applySubscribers(app.compiled().checked(), bootstrap, progress);
+            boolean delivering = client.applyConnectors(app.compiled().checked(), bootstrap, progress);
             for (Load load : parsed) {
                 if (!tableTopics.contains(load.topic)) {
                     progress.accept(produce(load, props, routes));

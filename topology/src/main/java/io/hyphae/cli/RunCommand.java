@@ -63,7 +63,7 @@ final class RunCommand implements Callable<Integer> {
             app.onStateChange(state -> writeState(state.name(), out));
         }
         app.start();
-        client.applySubscribers(app.compiled().checked(), bootstrap, message -> {
+        client.applyConnectors(app.compiled().checked(), bootstrap, message -> {
             out.println(LocalTime.now().format(TIME) + " " + message);
             out.flush();
         });

@@ -100,7 +100,7 @@ final class SubscriberProgress {
         }
     }
 
-    private static long records(Admin admin, String topic) throws InterruptedException {
+    static long records(Admin admin, String topic) throws InterruptedException {
         try {
             Map<TopicPartition, Long> start = offsets(admin, topic, OffsetSpec.earliest());
             return offsets(admin, topic, OffsetSpec.latest()).entrySet().stream()

@@ -65,6 +65,7 @@ public final class ConnectRestClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<LinkedHashMap<String, String>> CONFIG = new TypeReference<>() { };
+    private static final TypeReference<LinkedHashMap<String, Object>> OFFSET = new TypeReference<>() { };
 
     private final String baseUrl;
     private final HttpClient http;
@@ -137,6 +138,31 @@ public final class ConnectRestClient {
         }
         return new ConnectorStatus(s.path("name").asText(name), s.path("type").asText(""),
                 new State(c.path("state").asText(), c.path("worker_id").asText(), text(c, "trace")), List.copyOf(tasks));
+    }
+
+    /**
+     * {@code GET /connectors/{name}/offsets}: a source connector's committed offsets, each its source offset (e.g.
+     * Debezium's {@code lsn}, {@code ts_usec}, {@code snapshot}); empty when it has committed none yet.
+     */
+    public List<Map<String, Object>> offsets(String name) throws IOException, InterruptedException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (JsonNode o : call("GET", "/connectors/" + segment(name) + "/offsets", null).body().path("offsets")) {
+            out.add(JSON.convertValue(o.path("offset"), OFFSET));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * {@code PUT /connectors/{name}/stop}: stops the connector and its tasks (state {@code STOPPED}), its configuration
+     * and offsets kept; {@link #resume} starts it again.
+     */
+    public void stop(String name) throws IOException, InterruptedException {
+        call("PUT", "/connectors/" + segment(name) + "/stop", null);
+    }
+
+    /** {@code PUT /connectors/{name}/resume}: starts a stopped (or paused) connector again, from its offsets. */
+    public void resume(String name) throws IOException, InterruptedException {
+        call("PUT", "/connectors/" + segment(name) + "/resume", null);
     }
 
     /** {@code DELETE /connectors/{name}}; false if there was no such connector. */

@@ -9,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** The Kafka Connect connectors a route file implies (one per subscriber), rendered and applied to a worker. */
+/**
+ * The Kafka Connect connectors a route file implies: one per subscriber (webhook delivery), and one per table fed
+ * from a database ({@link TableConnectors}), rendered and applied to a worker.
+ */
 public final class SubscriberConnectors {
 
     private SubscriberConnectors() {
@@ -24,9 +27,21 @@ public final class SubscriberConnectors {
         return out;
     }
 
-    /** Creates or updates every connector of the file on the worker (idempotent), reporting each one. */
+    /** The table sources' connectors, then the subscribers', in file order. */
+    public static Map<String, Map<String, String>> renderAll(CheckedFile file, boolean withSecrets) {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>(TableConnectors.render(file.file(), withSecrets));
+        out.putAll(render(file, withSecrets));
+        return out;
+    }
+
+    /** Whether the file implies any connector. */
+    public static boolean any(CheckedFile file) {
+        return !file.subscribers().isEmpty() || !TableConnectors.sourced(file.file()).isEmpty();
+    }
+
+    /** Creates or updates every connector of the file (table sources and subscribers) on the worker (idempotent), reporting each one. */
     public static void apply(CheckedFile file, ConnectRestClient worker, Consumer<String> progress) throws IOException, InterruptedException {
-        for (Map.Entry<String, Map<String, String>> c : render(file, true).entrySet()) {
+        for (Map.Entry<String, Map<String, String>> c : renderAll(file, true).entrySet()) {
             ConnectRestClient.Applied applied = worker.apply(c.getKey(), c.getValue());
             progress.accept("connector " + c.getKey() + " " + applied.name().toLowerCase() + " on " + worker.baseUrl());
         }

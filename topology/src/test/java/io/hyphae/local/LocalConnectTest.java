@@ -59,11 +59,13 @@ class LocalConnectTest {
     }
 
     @Test
-    void theDefaultPluginPathIsTheWebhookConnectorOfTheSourceTree() {
+    void theDefaultPluginPathIsTheWebhookAndCdcConnectorsOfTheSourceTree() {
         // these tests run from topology/target/test-classes of the source tree, which has connectors/
-        assertThat(LocalConnect.defaultPluginPath()).singleElement()
-                .satisfies(p -> assertThat(p.toString()).endsWith("connectors" + File.separator + "webhook" + File.separator + "target"
-                        + File.separator + "plugin"));
+        assertThat(LocalConnect.defaultPluginPath()).hasSize(2);
+        assertThat(LocalConnect.defaultPluginPath().get(0).toString())
+                .endsWith("connectors" + File.separator + "webhook" + File.separator + "target" + File.separator + "plugin");
+        assertThat(LocalConnect.defaultPluginPath().get(1).toString())
+                .endsWith("connectors" + File.separator + "cdc" + File.separator + "target" + File.separator + "plugin");
     }
 
     @Test

@@ -2,7 +2,10 @@ package io.hyphae.route.loader;
 
 import io.hyphae.route.Format;
 import io.hyphae.route.KafkaSettings;
+import io.hyphae.route.KeyFormat;
 import io.hyphae.route.Location;
+import io.hyphae.route.PostgresSource;
+import io.hyphae.route.Secret;
 import io.hyphae.route.RouteDefinition;
 import io.hyphae.route.RouteFile;
 import io.hyphae.route.RouteFileException;
@@ -270,9 +273,40 @@ public final class RouteFileLoader {
         return RouteFileSpec.TABLE.read(node).flatMap(v -> {
             Format format = v.value(RouteFileSpec.TABLE_FORMAT);
             Optional<SchemaSource> schema = v.get(RouteFileSpec.TABLE_SCHEMA).flatMap(path -> schema(v.node(RouteFileSpec.TABLE_SCHEMA).orElseThrow(), path, format));
-            return v.get(RouteFileSpec.TABLE_TOPIC).map(t -> new TableDefinition(name, t, format, v.value(RouteFileSpec.TABLE_KEY_FORMAT),
-                    v.value(RouteFileSpec.TABLE_MODE), schema, node.location()));
+            KeyFormat keyFormat = v.value(RouteFileSpec.TABLE_KEY_FORMAT);
+            Optional<PostgresSource> source = v.get(RouteFileSpec.TABLE_SOURCE)
+                    .flatMap(s -> s.get(RouteFileSpec.SOURCE_POSTGRES)).flatMap(pg -> postgres(pg, keyFormat));
+            if (v.has(RouteFileSpec.TABLE_SOURCE) && source.isEmpty()) {
+                return Optional.empty();
+            }
+            return v.get(RouteFileSpec.TABLE_TOPIC).map(t -> new TableDefinition(name, t, format, keyFormat,
+                    v.value(RouteFileSpec.TABLE_MODE), schema, source, node.location()));
         });
+    }
+
+    /** {@code source: { postgres: { ... } }}: the database table the table's topic follows. */
+    private static Optional<PostgresSource> postgres(Values pg, KeyFormat keyFormat) {
+        List<String> key = pg.get(RouteFileSpec.PG_KEY).orElse(List.of());
+        YamlNode keyNode = pg.node(RouteFileSpec.PG_KEY).orElse(pg.owner());
+        if (key.size() > 1 && keyFormat == KeyFormat.STRING) {
+            keyNode.problem("a key of " + key.size() + " columns " + key + " is written as a JSON object "
+                    + "(e.g. {\"" + key.get(0) + "\":...}): set the table's keyFormat: json, and build the enrich key as a map "
+                    + "with the same fields in the same order");
+            return Optional.empty();
+        }
+        if (key.size() != new HashSet<>(key).size()) {
+            keyNode.problem("a key column is listed twice: " + key);
+            return Optional.empty();
+        }
+        if (!pg.complete()) {
+            return Optional.empty();
+        }
+        String[] table = pg.value(RouteFileSpec.PG_TABLE).split("\\.", -1);
+        Optional<Secret> password = Optional.ofNullable(pg.value(RouteFileSpec.PG_PASSWORD)).filter(p -> !p.isEmpty()).map(Secret::new);
+        return Optional.of(new PostgresSource(pg.value(RouteFileSpec.PG_HOST), pg.value(RouteFileSpec.PG_PORT), pg.value(RouteFileSpec.PG_DATABASE),
+                pg.value(RouteFileSpec.PG_USER), password, table.length == 2 ? table[0] : PostgresSource.DEFAULT_SCHEMA,
+                table[table.length - 1], key, pg.get(RouteFileSpec.PG_COLUMNS).orElse(List.of()), pg.value(RouteFileSpec.PG_HEARTBEAT),
+                pg.owner().location()));
     }
 
     private Optional<RouteDefinition> route(String name, YamlNode node) {
