@@ -23,6 +23,7 @@ import org.apache.kafka.streams.test.TestRecord;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +40,7 @@ public final class RouteDriver implements AutoCloseable {
     public final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private final Formats formats;
 
-    private RouteDriver(RouteFile file) {
+    private RouteDriver(RouteFile file, Properties extra, Instant wallClock) {
         this.file = file;
         this.formats = new Formats(file.registry(), () -> registry);
         this.app = TopologyCompiler.compile(file, formats);
@@ -47,11 +48,31 @@ public final class RouteDriver implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, file.application());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.putAll(StreamsConfigFactory.hyphaeDefaults(file));
-        this.driver = new TopologyTestDriver(app.topology(), props);
+        props.putAll(extra);
+        this.driver = new TopologyTestDriver(app.topology(), props, wallClock);
+    }
+
+    private RouteDriver(RouteFile file) {
+        this(file, new Properties(), Instant.now());
     }
 
     public static RouteDriver of(String yaml) {
         return new RouteDriver(new RouteFileLoader(name -> null).load("test.yaml", yaml));
+    }
+
+    /** With Kafka Streams settings on top of Hyphae's (e.g. {@code state.dir}) and the test driver's wall clock starting at {@code wallClock}. */
+    public static RouteDriver of(String yaml, Properties streams, Instant wallClock) {
+        return new RouteDriver(new RouteFileLoader(name -> null).load("test.yaml", yaml), streams, wallClock);
+    }
+
+    /** Sends a record with the given event time. */
+    public void send(String topic, String key, String value, long timestamp) {
+        send(topic, key, value, new RecordHeaders(), timestamp);
+    }
+
+    public void send(String topic, String key, String value, Headers headers, long timestamp) {
+        TestInputTopic<byte[], byte[]> in = driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer());
+        in.pipeInput(new TestRecord<>(bytes(key), bytes(value), headers, timestamp));
     }
 
     public static RouteDriver of(Path path) {
