@@ -78,8 +78,8 @@ final class SplitLogic implements StageLogic {
         }
         for (int i = 0; i < count; i++) {
             runtime.emit(keys[i], out[i], runtime.recordTimestamp());
+            children.record();
         }
-        children.record(count);
         return Outcome.HANDLED;
     }
 
