@@ -1,0 +1,128 @@
+package io.hyphae.it;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A dedupe stage under exactly-once, as its own JVM, SIGKILLed twice while events stream in, every id sent twice and
+ * the second copy often after the first was processed (so after a kill it can only be recognised through the store
+ * restored from its changelog, on a process with an empty state directory). Afterwards the stage topic, read
+ * committed, holds every id exactly once.
+ */
+@ExtendWith(RealKafkaExtension.class)
+class DedupeCrashIT {
+
+    static final int IDS = 20_000;
+    static final int KILLS = 2;
+    static final int DRONES = 40;
+
+    private KafkaCluster cluster;
+
+    @BeforeEach
+    void cluster(KafkaCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    @Test
+    void exactlyOneEventPerIdAcrossCrashes(@TempDir Path dir) throws Exception {
+        String name = Kafka.unique("dedupe");
+        Kafka kafka = new Kafka(cluster.bootstrapServers());
+        kafka.createTopic(name + ".readings", 3);
+        Path routeFile = dir.resolve("routes.yaml");
+        Files.writeString(routeFile, """
+                application: %1$s
+                kafka:
+                  streams:
+                    processing.guarantee: exactly_once_v2
+                    consumer.session.timeout.ms: "6000"
+                    consumer.heartbeat.interval.ms: "1500"
+                topics: { partitions: 3 }
+                routes:
+                  readings:
+                    from: %1$s.readings
+                    stages:
+                      - unique: { dedupe: { id: value.id, within: 1h } }
+                """.formatted(name));
+
+        // Every id twice, with the drone as key (so both copies share a partition); the copy follows 0 to 2000 records later.
+        Random random = new Random(7);
+        List<double[]> copies = new ArrayList<>();
+        for (int i = 0; i < IDS; i++) {
+            copies.add(new double[] {i, i});
+            copies.add(new double[] {i, i + 0.5 + random.nextInt(2_000)});
+        }
+        copies.sort((x, y) -> Double.compare(x[1], y[1]));
+        List<Integer> order = copies.stream().map(c -> (int) c[0]).toList();
+        assertThat(order).hasSize(2 * IDS);
+
+        AtomicInteger sent = new AtomicInteger();
+        Thread producerThread = new Thread(() -> {
+            try (KafkaProducer<String, String> producer = kafka.producer()) {
+                for (int n = 0; n < order.size(); n++) {
+                    int id = order.get(n);
+                    producer.send(new ProducerRecord<>(name + ".readings", "d" + (id % DRONES),
+                            "{\"id\": \"r" + id + "\", \"drone\": \"d" + (id % DRONES) + "\", \"n\": " + n + "}"));
+                    if (n % 500 == 499) {
+                        producer.flush();
+                        sent.set(n + 1);
+                        Thread.sleep(120);
+                    }
+                }
+                producer.flush();
+                sent.set(order.size());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "dedupe-crash-producer");
+
+        AppProcess current = new AppProcess(routeFile, cluster.bootstrapServers(), dir, "run-0");
+        try {
+            AppProcess first = current;
+            await().atMost(Duration.ofSeconds(60)).until(() -> first.state().equals("RUNNING"));
+            producerThread.start();
+            for (int kill = 1; kill <= KILLS; kill++) {
+                AppProcess running = current;
+                await().atMost(Duration.ofSeconds(60)).until(() -> running.state().equals("RUNNING"));
+                Thread.sleep(2_000 + random.nextInt(1_500));
+                running.kill();
+                System.out.printf("dedupe crash test: killed run %d after %d of %d records were sent%n", kill - 1, sent.get(), order.size());
+                current = new AppProcess(routeFile, cluster.bootstrapServers(), dir, "run-" + kill);
+            }
+            AppProcess last = current;
+            await().atMost(Duration.ofSeconds(60)).until(() -> last.state().equals("RUNNING"));
+            producerThread.join();
+            kafka.awaitConsumed(name, name + ".readings", Duration.ofSeconds(120));
+            Map<String, Long> unique = kafka.readAll(name + ".readings.unique", Duration.ofSeconds(60)).stream()
+                    .map(r -> r.value().replaceAll(".*\"id\": ?\"(r\\d+)\".*", "$1"))
+                    .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+            last.close();
+
+            assertThat(sent.get()).isEqualTo(2 * IDS);
+            assertThat(unique).as("every id passed").hasSize(IDS);
+            Map<String, Long> repeated = unique.entrySet().stream().filter(e -> e.getValue() != 1)
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            assertThat(repeated).as("ids that passed more than once").isEmpty();
+        } finally {
+            producerThread.interrupt();
+            current.close();
+        }
+    }
+}
