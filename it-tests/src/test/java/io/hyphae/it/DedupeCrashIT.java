@@ -1,7 +1,10 @@
 package io.hyphae.it;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -11,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -24,8 +28,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * A dedupe stage under exactly-once, as its own JVM, SIGKILLed twice while events stream in, every id sent twice and
  * the second copy often after the first was processed (so after a kill it can only be recognised through the store
- * restored from its changelog, on a process with an empty state directory). Afterwards the stage topic, read
- * committed, holds every id exactly once.
+ * restored from its changelog, on a process with an empty state directory). Events reach the stage through its
+ * repartition topic (partitioned by id). Afterwards the stage topic, read committed, holds every id exactly once,
+ * and what was consumed of the repartition topic was deleted.
  */
 @ExtendWith(RealKafkaExtension.class)
 class DedupeCrashIT {
@@ -41,6 +46,22 @@ class DedupeCrashIT {
         this.cluster = cluster;
     }
 
+    /** How many records were deleted from the start of the topic's partitions. */
+    private long purgedRecords(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(p -> earliest.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest()));
+            long deadline = System.currentTimeMillis() + 20_000;
+            long purged = 0;
+            while (purged == 0 && System.currentTimeMillis() < deadline) {
+                purged = admin.listOffsets(earliest).all().get().values().stream().mapToLong(i -> i.offset()).sum();
+                Thread.sleep(500);
+            }
+            return purged;
+        }
+    }
+
     @Test
     void exactlyOneEventPerIdAcrossCrashes(@TempDir Path dir) throws Exception {
         String name = Kafka.unique("dedupe");
@@ -54,12 +75,13 @@ class DedupeCrashIT {
                     processing.guarantee: exactly_once_v2
                     consumer.session.timeout.ms: "6000"
                     consumer.heartbeat.interval.ms: "1500"
+                    repartition.purge.interval.ms: "2000"
                 topics: { partitions: 3 }
                 routes:
                   readings:
                     from: %1$s.readings
                     stages:
-                      - unique: { dedupe: { id: value.id, within: 1h } }
+                      - unique: { dedupe: { id: value.id, within: 1h, partitionBy: value.id } }
                 """.formatted(name));
 
         // Every id twice, with the drone as key (so both copies share a partition); the copy follows 0 to 2000 records later.
@@ -113,6 +135,7 @@ class DedupeCrashIT {
             Map<String, Long> unique = kafka.readAll(name + ".readings.unique", Duration.ofSeconds(60)).stream()
                     .map(r -> r.value().replaceAll(".*\"id\": ?\"(r\\d+)\".*", "$1"))
                     .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+            long purged = purgedRecords(name + ".readings.unique.repartition");
             last.close();
 
             assertThat(sent.get()).isEqualTo(2 * IDS);
@@ -120,6 +143,7 @@ class DedupeCrashIT {
             Map<String, Long> repeated = unique.entrySet().stream().filter(e -> e.getValue() != 1)
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
             assertThat(repeated).as("ids that passed more than once").isEmpty();
+            assertThat(purged).as("records deleted from the repartition topic once consumed").isPositive();
         } finally {
             producerThread.interrupt();
             current.close();
