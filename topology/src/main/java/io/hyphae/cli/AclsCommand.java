@@ -23,8 +23,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "acls",
         description = {"Print the minimal ACLs the application's principal needs, as kafka-acls.sh commands.",
-            "Read on inputs and tables; write on stage, dead-letter, destination and stage output topics; read and write on "
-                + "repartition topics and the changelogs of the stages' state stores; create on the topics Hyphae (or Kafka "
+            "Read on inputs and tables; write on stage, dead-letter, destination and stage output topics; read, write and delete on "
+                + "repartition topics, read and write on the changelogs of the stages' state stores; create on the topics Hyphae (or Kafka "
                 + "Streams, for changelogs) creates when missing; the consumer group (the application id) and the transactional ids of "
                 + "exactly-once (prefixed by the application id); plus what 'hyphae dlq replay' needs."},
         mixinStandardHelpOptions = true)
@@ -78,6 +78,8 @@ final class AclsCommand implements Callable<Integer> {
                 case REPARTITION -> {
                     ops.add("Read");
                     ops.add("Write");
+                    // What the application consumed of it is deleted (deleteRecords).
+                    ops.add("Delete");
                 }
                 case CHANGELOG -> {
                     // Kafka Streams creates it, checks its configs, writes it and reads it back when restoring a store.
