@@ -8,6 +8,7 @@ import io.hyphae.stage.StageRuntime.KeptEvent;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -60,7 +61,7 @@ final class KeptEvents {
 
     KeptEvent restore(byte[] kept) {
         try {
-            DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(kept));
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(kept));
             byte version = in.readByte();
             if (version != VERSION) {
                 throw new IllegalStateException("a kept event of format version " + version + " (this version reads " + VERSION + ")");

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 class DedupeStageTest {
 
@@ -104,9 +105,9 @@ class DedupeStageTest {
     void thePlanHoldsTheChangelogTheAuditTopicAndARepartitionTopicForAnotherPartitionKey() {
         try (RouteDriver route = RouteDriver.of(route("{ id: value.eventId, within: 1h, audit: true, partitionBy: value.eventId }"))) {
             assertThat(route.app.topics()).extracting(TopicSpec::name, TopicSpec::role).contains(
-                    org.assertj.core.groups.Tuple.tuple("fleet-telemetry.unique.seen-changelog", TopicSpec.Role.CHANGELOG),
-                    org.assertj.core.groups.Tuple.tuple("fleet.telemetry.unique.duplicates", TopicSpec.Role.OUTPUT),
-                    org.assertj.core.groups.Tuple.tuple("fleet.telemetry.unique.repartition", TopicSpec.Role.REPARTITION));
+                    tuple("fleet-telemetry.unique.seen-changelog", TopicSpec.Role.CHANGELOG),
+                    tuple("fleet.telemetry.unique.duplicates", TopicSpec.Role.OUTPUT),
+                    tuple("fleet.telemetry.unique.repartition", TopicSpec.Role.REPARTITION));
             // Through the repartition topic, by event id: duplicates with different record keys meet.
             route.send("telemetry", "d1", "{\"eventId\": \"e1\"}", T0);
             route.send("telemetry", "d2", "{\"eventId\": \"e1\"}", T0 + 1);

@@ -11,10 +11,12 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 class ResequenceStageTest {
 
@@ -194,7 +196,7 @@ class ResequenceStageTest {
     void aGroupOtherThanTheRecordKeyRepartitionsTheEvents() {
         try (RouteDriver route = driver("{ by: value.seq, group: value.drone, start: 1 }")) {
             assertThat(route.app.topics()).filteredOn(t -> t.role() == TopicSpec.Role.REPARTITION).extracting(TopicSpec::name, TopicSpec::copartitionWith)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("fleet.telemetry.ordered.repartition", java.util.Optional.of("telemetry")));
+                    .containsExactly(tuple("fleet.telemetry.ordered.repartition", Optional.of("telemetry")));
             route.send("telemetry", "a", "{\"drone\": \"d1\", \"seq\": 2}", T0);
             route.send("telemetry", "b", "{\"drone\": \"d1\", \"seq\": 1}", T0);
             assertThat(route.read("fleet.telemetry.ordered")).extracting(r -> RouteDriver.text(r.key())).containsExactly("b", "a");
