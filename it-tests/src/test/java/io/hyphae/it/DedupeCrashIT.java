@@ -119,18 +119,18 @@ class DedupeCrashIT {
         AppProcess current = new AppProcess(routeFile, cluster.bootstrapServers(), dir, "run-0");
         try {
             AppProcess first = current;
-            await().atMost(Duration.ofSeconds(60)).until(() -> first.state().equals("RUNNING"));
+            await().atMost(Duration.ofSeconds(90)).until(() -> first.state().equals("RUNNING"));
             producerThread.start();
             for (int kill = 1; kill <= KILLS; kill++) {
                 AppProcess running = current;
-                await().atMost(Duration.ofSeconds(60)).until(() -> running.state().equals("RUNNING"));
+                await().atMost(Duration.ofSeconds(120)).until(() -> running.state().equals("RUNNING"));
                 Thread.sleep(2_000 + random.nextInt(1_500));
                 running.kill();
                 System.out.printf("dedupe crash test: %d ms: killed run %d after %d of %d records were sent%n", (System.nanoTime() - begin) / 1_000_000, kill - 1, sent.get(), order.size());
                 current = new AppProcess(routeFile, cluster.bootstrapServers(), dir, "run-" + kill);
             }
             AppProcess last = current;
-            await().atMost(Duration.ofSeconds(60)).until(() -> last.state().equals("RUNNING"));
+            await().atMost(Duration.ofSeconds(120)).until(() -> last.state().equals("RUNNING"));
             long t0 = System.nanoTime();
             producerThread.join();
             System.out.printf("dedupe crash test: last run RUNNING, producer done after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
