@@ -137,7 +137,7 @@ class DedupeCrashIT {
             kafka.awaitConsumed(name, name + ".readings", Duration.ofSeconds(120));
             System.out.printf("dedupe crash test: input consumed after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             // Then every id on the stage topic (read committed), and a moment for any extra copy to show up.
-            Map<String, Long> unique = kafka.readCommitted(name + ".readings.unique", IDS, Duration.ofSeconds(90)).stream()
+            Map<String, Long> unique = kafka.readCommitted(name + ".readings.unique", IDS, Duration.ofSeconds(240)).stream()
                     .map(r -> r.value().replaceAll(".*\"id\": ?\"(r\\d+)\".*", "$1"))
                     .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
             System.out.printf("dedupe crash test: stage topic read after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
