@@ -124,7 +124,9 @@ class DedupeCrashIT {
             for (int kill = 1; kill <= KILLS; kill++) {
                 AppProcess running = current;
                 await().atMost(Duration.ofSeconds(120)).until(() -> running.state().equals("RUNNING"));
-                Thread.sleep(2_000 + random.nextInt(1_500));
+                // Mid-stream: after some records were processed, before the last was sent.
+                await().atMost(Duration.ofSeconds(120)).until(() -> sent.get() >= 2_000);
+                Thread.sleep(1_000 + random.nextInt(1_500));
                 running.kill();
                 System.out.printf("dedupe crash test: %d ms: killed run %d after %d of %d records were sent%n", (System.nanoTime() - begin) / 1_000_000, kill - 1, sent.get(), order.size());
                 current = new AppProcess(routeFile, cluster.bootstrapServers(), dir, "run-" + kill);
@@ -134,7 +136,7 @@ class DedupeCrashIT {
             long t0 = System.nanoTime();
             producerThread.join();
             System.out.printf("dedupe crash test: last run RUNNING, producer done after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-            kafka.awaitConsumed(name, name + ".readings", Duration.ofSeconds(120));
+            kafka.awaitConsumed(name, name + ".readings", Duration.ofSeconds(300));
             System.out.printf("dedupe crash test: input consumed after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             // Then every id on the stage topic (read committed), and a moment for any extra copy to show up.
             Map<String, Long> unique = kafka.readCommitted(name + ".readings.unique", IDS, Duration.ofSeconds(240)).stream()
