@@ -41,6 +41,15 @@ public final class Event implements CelVariableResolver {
         this.headers = headers;
     }
 
+    /**
+     * An event a stage kept (in a state store) and hands on later: {@code current} are the bytes of its value as it
+     * was when kept, written as they are while no later stage changes the value.
+     */
+    public Event(String topic, byte[] sourceKey, byte[] sourceValue, Object key, Map<String, Object> value, Headers headers, byte[] current) {
+        this(topic, sourceKey, sourceValue, key, value, headers);
+        this.encoded = current;
+    }
+
     /** The topic the route read this event from. */
     public String topic() {
         return topic;

@@ -22,6 +22,13 @@ public final class LineageHeaders {
     public static final String ERROR_STAGE = "hyphae.error.stage";
     public static final String ERROR_REASON = "hyphae.error.reason";
     public static final String ERROR_EXCEPTION = "hyphae.error.exception";
+    /** On the children of a split stage: {@code <index>/<count>}, the index counted from 1. */
+    public static final String SPLIT = "hyphae.split";
+    /**
+     * On the first event a resequence stage releases after skipping missing sequence numbers: the numbers skipped, as
+     * {@code <first>-<last>} (e.g. {@code 5-7}, or {@code 5-5} for one).
+     */
+    public static final String RESEQUENCE_GAP = "hyphae.resequence.gap";
     /** Internal: the join key on a repartition topic. */
     public static final String JOIN_KEY = "hyphae.join-key";
 

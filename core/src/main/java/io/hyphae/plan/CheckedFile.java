@@ -15,7 +15,8 @@ public record CheckedFile(RouteFile file, List<TopicSpec> topics, Map<String, Li
     /** The stages in route and stage order, for describe and the docs. */
     public List<StageInfo> stageInfos() {
         return routes.values().stream().flatMap(List::stream)
-                .map(s -> new StageInfo(s.route().name(), s.definition().name(), s.definition().type(), s.topic(), s.destinations()))
+                .map(s -> new StageInfo(s.route().name(), s.definition().name(), s.definition().type(), s.topic(), s.destinations(),
+                        s.stores().stream().map(CheckedStage.Store::name).toList(), List.copyOf(s.outputs().values())))
                 .toList();
     }
 

@@ -20,6 +20,7 @@ import io.hyphae.route.loader.Suggestions;
 import io.hyphae.spec.StageDeclarations;
 import io.hyphae.spec.StageSpec;
 import io.hyphae.spec.StageSpecs;
+import io.hyphae.spec.StoreDeclaration;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -130,16 +131,39 @@ public final class RouteChecker {
             Declarations d = declared.get(i);
             String name = d.stage.name();
             String topic = app == null ? null : TopicNames.stage(app, r, name);
-            if (d.partitionedJoin != null && app != null) {
-                addWritten(TopicNames.repartition(app, r, name), TopicSpec.Role.REPARTITION, "the repartition topic of stage " + r + "." + name,
-                        d.stage.location(), Optional.of(d.partitionedJoin.table().topic()));
+            Optional<CheckedStage.Repartition> repartition = Optional.empty();
+            List<CheckedStage.Store> stores = new ArrayList<>();
+            Map<String, String> outputs = new LinkedHashMap<>();
+            if (app != null) {
+                String repartitionTopic = TopicNames.repartition(app, r, name);
+                if (d.partitionedJoin != null) {
+                    repartition = Optional.of(new CheckedStage.Repartition(d.partitionedJoin.key(), d.partitionedJoin.table().keyFormat(),
+                            repartitionTopic, d.partitionedJoin.table().topic()));
+                } else if (d.colocation != null) {
+                    repartition = Optional.of(new CheckedStage.Repartition(d.colocation, KeyFormat.STRING, repartitionTopic, route.from()));
+                }
+                repartition.ifPresent(p -> addWritten(p.topic(), TopicSpec.Role.REPARTITION, "the repartition topic of stage " + r + "." + name,
+                        d.stage.location(), Optional.of(p.copartitionWith())));
+                for (StoreDeclaration store : d.stores) {
+                    String storeName = TopicNames.store(r, name, store.name());
+                    String changelog = TopicNames.changelog(app, storeName);
+                    stores.add(new CheckedStage.Store(store, storeName, changelog));
+                    addWritten(changelog, TopicSpec.Role.CHANGELOG, "the changelog of store " + storeName, d.stage.location(), Optional.empty());
+                }
+                for (String output : d.outputs) {
+                    String outputTopic = TopicNames.output(app, r, name, output);
+                    outputs.put(output, outputTopic);
+                    addWritten(outputTopic, TopicSpec.Role.OUTPUT, "the " + output + " topic of stage " + r + "." + name, d.stage.location(),
+                            Optional.empty());
+                }
             }
             if (topic != null) {
                 addWritten(topic, TopicSpec.Role.STAGE, "the topic of stage " + r + "." + name, d.stage.location(), Optional.empty());
             }
             List<String> destinations = i + 1 < declared.size() ? List.of(declared.get(i + 1).stage.name()) : List.copyOf(d.branchTopics);
             stages.add(new CheckedStage(route, d.stage, i, topic, Map.copyOf(d.expressions), List.copyOf(d.joins),
-                    List.copyOf(d.branchTopics), Optional.ofNullable(d.partitionedJoin), destinations));
+                    List.copyOf(d.branchTopics), Optional.ofNullable(d.partitionedJoin), destinations, List.copyOf(stores), repartition,
+                    Collections.unmodifiableMap(outputs)));
         }
         routes.put(r, List.copyOf(stages));
     }
@@ -284,6 +308,9 @@ public final class RouteChecker {
         final List<TableDefinition> joins = new ArrayList<>();
         final List<String> branchTopics = new ArrayList<>();
         CheckedStage.Join partitionedJoin;
+        CompiledExpression colocation;
+        final List<StoreDeclaration> stores = new ArrayList<>();
+        final List<String> outputs = new ArrayList<>();
         final boolean syntaxOnly;
         boolean terminal;
 
@@ -330,7 +357,42 @@ public final class RouteChecker {
                 if (partitionedJoin != null) {
                     problems.add(stage.location(), path(), "a stage can join at most one partitioned table");
                 }
+                if (colocation != null) {
+                    problems.add(stage.location(), path(), "a stage repartitions its events once: by its partitioned table's key or by its co-location key");
+                }
                 partitionedJoin = new CheckedStage.Join(table, key);
+            }
+        }
+
+        @Override
+        public void store(StoreDeclaration store) {
+            if (stores.stream().anyMatch(s -> s.name().equals(store.name()))) {
+                throw new IllegalStateException(path() + ": the spec declared store '" + store.name() + "' twice");
+            }
+            stores.add(store);
+        }
+
+        @Override
+        public void colocate(Expression expression, CompiledExpression key) {
+            // The record key itself: events of one key already share a partition.
+            if (key == null || expression.text().trim().equals("key")) {
+                return;
+            }
+            if (partitionedJoin != null || colocation != null) {
+                problems.add(expression.location(), expression.path(),
+                        "a stage repartitions its events once: by its partitioned table's key or by its co-location key");
+                return;
+            }
+            colocation = key;
+        }
+
+        @Override
+        public void output(String name, Location location, String path) {
+            if (name.equals("repartition") || name.equals(TopicNames.DEAD_LETTER_SUFFIX) || !Names.NAME.matcher(name).matches()) {
+                throw new IllegalStateException(path() + ": '" + name + "' cannot name a stage output");
+            }
+            if (!outputs.contains(name)) {
+                outputs.add(name);
             }
         }
 

@@ -7,7 +7,10 @@ import java.util.Locale;
  * <ul>
  *   <li>stage topic: {@code <application>.<route>.<stage>}</li>
  *   <li>dead-letter topic: {@code <application>.<route>.dlq}</li>
- *   <li>repartition topic of a partitioned enrich: {@code <application>.<route>.<stage>.repartition}</li>
+ *   <li>repartition topic of a partitioned enrich or a co-located stage: {@code <application>.<route>.<stage>.repartition}</li>
+ *   <li>another output of a stage (e.g. a dedupe stage's audit of duplicates): {@code <application>.<route>.<stage>.<output>}</li>
+ *   <li>state store of a stage: {@code <route>.<stage>.<store>}, its changelog (named by Kafka Streams)
+ *       {@code <application>-<route>.<stage>.<store>-changelog}</li>
  *   <li>dead-letter topic of a webhook subscriber: {@code <application>.subscriber.<name>.dlq}</li>
  *   <li>subscribers kept as data (the HTTP API's): {@code <application>.subscribers}, compacted</li>
  * </ul>
@@ -69,5 +72,20 @@ public final class TopicNames {
 
     public static String repartition(String application, String route, String stage) {
         return application + "." + route + "." + stage + ".repartition";
+    }
+
+    /** Another output of a stage than its stage topic, e.g. {@code duplicates}. */
+    public static String output(String application, String route, String stage, String output) {
+        return application + "." + route + "." + stage + "." + output;
+    }
+
+    /** The name of a stage's state store; route and stage names hold no dots, so it is unique in the application. */
+    public static String store(String route, String stage, String store) {
+        return route + "." + stage + "." + store;
+    }
+
+    /** The changelog topic Kafka Streams keeps for a store: {@code <application.id>-<store>-changelog}. */
+    public static String changelog(String application, String storeName) {
+        return application + "-" + storeName + "-changelog";
     }
 }

@@ -38,6 +38,25 @@ public interface StageDeclarations {
      */
     void branch(String to, Location location, String path);
 
+    /**
+     * The stage keeps state in {@code store} (a name unique within the stage). The plan gets its changelog topic; the
+     * wiring creates the store and connects it to the stage.
+     */
+    void store(StoreDeclaration store);
+
+    /**
+     * The stage needs every event with the same value of {@code key} on the same partition (e.g. a group it orders).
+     * When the expression is not the record key itself ({@code key}), events are repartitioned by its value through
+     * the topic {@code <application>.<route>.<stage>.repartition} first, as for a join with a partitioned table.
+     */
+    void colocate(Expression expression, CompiledExpression key);
+
+    /**
+     * A topic the stage writes besides its stage topic and the dead-letter topic, named
+     * {@code <application>.<route>.<stage>.<name>}; the wiring gives the stage a sink of that name.
+     */
+    void output(String name, Location location, String path);
+
     /** The stage sends every event elsewhere, so it must be the last stage of its route. */
     void terminal();
 

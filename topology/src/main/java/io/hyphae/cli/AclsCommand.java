@@ -25,8 +25,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "acls",
         description = {"Print the minimal ACLs the application's principal needs, as kafka-acls.sh commands.",
-            "Read on inputs and tables; write on stage, dead-letter and destination topics; create on the topics Hyphae "
-                + "creates when missing; the consumer group (the application id) and the transactional ids of "
+            "Read on inputs and tables; write on stage, dead-letter, destination and stage output topics; read, write and delete on "
+                + "repartition topics, read and write on the changelogs of the stages' state stores; create on the topics Hyphae (or Kafka "
+                + "Streams, for changelogs) creates when missing; the consumer group (the application id) and the transactional ids of "
                 + "exactly-once (prefixed by the application id); plus what 'hyphae dlq replay' needs."},
         mixinStandardHelpOptions = true)
 final class AclsCommand implements Callable<Integer> {
@@ -75,10 +76,18 @@ final class AclsCommand implements Callable<Integer> {
             ops.add("Create");
             switch (t.role()) {
                 case INPUT, TABLE -> ops.add("Read");
-                case STAGE, DEAD_LETTER, DESTINATION -> ops.add("Write");
+                case STAGE, DEAD_LETTER, DESTINATION, OUTPUT -> ops.add("Write");
                 case REPARTITION -> {
                     ops.add("Read");
                     ops.add("Write");
+                    // What the application consumed of it is deleted (deleteRecords).
+                    ops.add("Delete");
+                }
+                case CHANGELOG -> {
+                    // Kafka Streams creates it, checks its configs, writes it and reads it back when restoring a store.
+                    ops.add("Read");
+                    ops.add("Write");
+                    ops.add("DescribeConfigs");
                 }
                 default -> { }
             }

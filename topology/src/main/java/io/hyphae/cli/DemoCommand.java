@@ -6,6 +6,7 @@ import io.hyphae.format.avro.AvroFormat;
 import io.hyphae.plan.CheckedFile;
 import io.hyphae.plan.CheckedSubscriber;
 import io.hyphae.plan.StageInfo;
+import io.hyphae.event.LineageHeaders;
 import io.hyphae.plan.TopicNames;
 import io.hyphae.plan.TopicSpec;
 import io.hyphae.route.Format;
@@ -70,6 +71,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "Give up waiting for the inputs to be consumed after this long (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
+    @Option(names = "--settle", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Once the inputs are consumed, keep running this long before printing, for stages that hold events "
+                    + "and release them on the wall clock (a resequence stage's timeout or grace) (default: ${DEFAULT-VALUE}).")
+    long settleSeconds;
+
     @Option(names = "--width", paramLabel = "CHARS", defaultValue = "0", description = "Cut printed values to this width; 0 prints them whole (default: ${DEFAULT-VALUE}).")
     int width;
 
@@ -126,6 +132,11 @@ final class DemoCommand implements Callable<Integer> {
             List<String> inputs = routes.routes().values().stream().map(RouteDefinition::from).distinct().toList();
             progress.accept("processing...");
             awaitConsumed(admin, routes.application(), inputs, Duration.ofSeconds(timeoutSeconds));
+            if (settleSeconds > 0) {
+                progress.accept("letting held events go for " + settleSeconds + " s...");
+                Thread.sleep(settleSeconds * 1_000);
+                awaitConsumed(admin, routes.application(), inputs, Duration.ofSeconds(timeoutSeconds));
+            }
             if (delivering) {
                 for (CheckedSubscriber s : app.compiled().checked().subscribers()) {
                     progress.accept("waiting for subscriber " + s.definition().name() + " (" + s.definition().url() + ")...");
@@ -197,7 +208,7 @@ final class DemoCommand implements Callable<Integer> {
         Set<String> topics = new LinkedHashSet<>();
         app.compiled().stages().forEach(s -> topics.add(s.topic()));
         app.compiled().topics().stream().filter(t -> t.role() == TopicSpec.Role.DESTINATION || t.role() == TopicSpec.Role.DEAD_LETTER
-                || t.role() == TopicSpec.Role.INPUT).forEach(t -> topics.add(t.name()));
+                || t.role() == TopicSpec.Role.INPUT || t.role() == TopicSpec.Role.OUTPUT).forEach(t -> topics.add(t.name()));
         return List.copyOf(topics);
     }
 
@@ -236,6 +247,9 @@ final class DemoCommand implements Callable<Integer> {
                 for (StageInfo stage : app.compiled().stages()) {
                     if (stage.route().equals(route.name())) {
                         show(out, reader, before, "stage " + stage.stage(), stage.topic(), false);
+                        for (String output : stage.outputs()) {
+                            show(out, reader, before, "  → output", output, false);
+                        }
                         if (stage.type().equals("route")) {
                             for (String destination : stage.destinations()) {
                                 show(out, reader, before, "  → destination", destination, false);
@@ -259,6 +273,12 @@ final class DemoCommand implements Callable<Integer> {
             String key = r.key() == null ? "null" : new String(r.key(), StandardCharsets.UTF_8);
             String value = display.text(r.topic(), r.value());
             out.printf("      %-10s %s%n", key, cut(value));
+            for (String name : List.of(LineageHeaders.RESEQUENCE_GAP, LineageHeaders.SPLIT)) {
+                Header h = r.headers().lastHeader(name);
+                if (h != null && !reasons) {
+                    out.printf("      %-10s ↳ %s: %s%n", "", name, new String(h.value(), StandardCharsets.UTF_8));
+                }
+            }
             if (reasons) {
                 Header reason = r.headers().lastHeader("hyphae.error.reason");
                 Header stage = r.headers().lastHeader("hyphae.error.stage");

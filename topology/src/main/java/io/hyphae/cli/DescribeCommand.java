@@ -2,6 +2,7 @@ package io.hyphae.cli;
 
 import io.hyphae.format.Formats;
 import io.hyphae.plan.CheckedFile;
+import io.hyphae.plan.CheckedStage;
 import io.hyphae.plan.CheckedSubscriber;
 import io.hyphae.plan.StageInfo;
 import io.hyphae.plan.TopicNames;
@@ -9,6 +10,8 @@ import io.hyphae.route.RouteDefinition;
 import io.hyphae.route.RouteFile;
 import io.hyphae.route.SubscriberDefinition;
 import io.hyphae.route.TableDefinition;
+import io.hyphae.route.loader.Durations;
+import io.hyphae.spec.StoreDeclaration;
 import io.hyphae.runtime.CompiledApplication;
 import io.hyphae.runtime.TopologyCompiler;
 import picocli.CommandLine.Command;
@@ -19,6 +22,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "describe",
@@ -84,9 +88,22 @@ final class DescribeCommand implements Callable<Integer> {
             for (StageInfo s : app.stages()) {
                 if (s.route().equals(route.name())) {
                     out.printf(row, s.stage(), s.type(), s.topic(), s.destinations().isEmpty() ? "-" : String.join(", ", s.destinations()));
+                    for (String output : s.outputs()) {
+                        out.printf(row, "", "", output, "(output)");
+                    }
                 }
             }
-            out.printf("  dead letters: %s%n%n", TopicNames.deadLetter(f.application(), route.name()));
+            out.printf("  dead letters: %s%n", TopicNames.deadLetter(f.application(), route.name()));
+            for (CheckedStage stage : app.checked().routes().getOrDefault(route.name(), List.of())) {
+                stage.repartition().ifPresent(p -> out.printf("  repartition before %s: %s (partitioned like %s)%n",
+                        stage.definition().name(), p.topic(), p.copartitionWith()));
+                for (CheckedStage.Store store : stage.stores()) {
+                    out.printf("  state of %s: store %s (%s%s), changelog %s%n", stage.definition().name(), store.name(),
+                            store.declaration().kind() == StoreDeclaration.Kind.WINDOW ? "window" : "key-value",
+                            store.declaration().retention().map(r -> ", retention " + Durations.format(r)).orElse(""), store.changelog());
+                }
+            }
+            out.println();
         }
         if (!app.checked().subscribers().isEmpty()) {
             out.println("Subscribers (webhooks, delivered by Kafka Connect):");

@@ -55,6 +55,15 @@ final class MermaidRenderer {
             String from = stageId(stage.route(), stage.stage());
             topic(out, topicNodes, stage.topic());
             edge(out, from, "-.->", id("topic", stage.topic()));
+            for (String output : stage.outputs()) {
+                topic(out, topicNodes, output);
+                edge(out, from, "-.->", id("topic", output));
+            }
+            for (String store : stage.stores()) {
+                out.append("  ").append(id("store", store)).append("[(\"store ").append(store.substring(store.lastIndexOf('.') + 1))
+                        .append("\")]\n");
+                out.append("  ").append(from).append(" <-.-> ").append(id("store", store)).append('\n');
+            }
             boolean router = stage.type().equals("route");
             for (String next : stage.destinations()) {
                 if (router) {

@@ -6,6 +6,7 @@ import io.hyphae.route.RouteFile;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 import java.time.Duration;
@@ -25,6 +26,7 @@ public final class HyphaeApplication implements AutoCloseable {
     private final Consumer<String> progress;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private KafkaStreams streams;
+    private RepartitionPurger purger;
     private boolean provisioned;
     private final java.util.List<Consumer<KafkaStreams.State>> stateListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -75,6 +77,10 @@ public final class HyphaeApplication implements AutoCloseable {
             }
         });
         streams.start();
+        Object interval = config.get(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG);
+        purger = RepartitionPurger.start(compiled.topics(), compiled.file().application(),
+                StreamsConfigFactory.clientProperties(compiled.file(), config.getProperty("bootstrap.servers")),
+                interval == null ? RepartitionPurger.DEFAULT_INTERVAL : Duration.ofMillis(Long.parseLong(interval.toString())), progress);
     }
 
     /** Called on every state change of the streams (e.g. to publish health). */
@@ -112,6 +118,9 @@ public final class HyphaeApplication implements AutoCloseable {
 
     @Override
     public void close() {
+        if (purger != null) {
+            purger.close();
+        }
         if (streams != null) {
             // Leave the group: a restart (or the other instances) take over at once instead of after the session timeout.
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)

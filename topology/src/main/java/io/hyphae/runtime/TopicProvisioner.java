@@ -41,7 +41,9 @@ public final class TopicProvisioner {
     }
 
     /** Creates what is missing; throws {@link TopicConflictException} listing every conflict, before creating anything. */
-    public List<String> provision(List<TopicSpec> specs) throws InterruptedException {
+    public List<String> provision(List<TopicSpec> planned) throws InterruptedException {
+        // Kafka Streams creates the changelogs of the stages' stores itself, as internal topics, with their partition count.
+        List<TopicSpec> specs = planned.stream().filter(s -> s.role() != TopicSpec.Role.CHANGELOG).toList();
         Map<String, TopicDescription> existing = describe(specs.stream().map(TopicSpec::name).toList());
         List<String> conflicts = new ArrayList<>();
         Map<String, Integer> partitionCounts = new HashMap<>();
@@ -67,8 +69,9 @@ public final class TopicProvisioner {
             Integer tablePartitions = partitionCounts.get(spec.copartitionWith().get());
             Integer own = partitionCounts.get(spec.name());
             if (tablePartitions != null && own != null && !own.equals(tablePartitions)) {
-                conflicts.add("topic '" + spec.name() + "' has " + own + " partitions but table topic '" + spec.copartitionWith().get()
-                        + "' has " + tablePartitions + "; a partitioned join needs both equal (delete the repartition topic to recreate it)");
+                conflicts.add("topic '" + spec.name() + "' has " + own + " partitions but topic '" + spec.copartitionWith().get()
+                        + "' has " + tablePartitions + "; a repartition topic needs as many partitions as the topic it is partitioned like"
+                        + " (delete the repartition topic to recreate it)");
             }
         }
         if (!conflicts.isEmpty()) {

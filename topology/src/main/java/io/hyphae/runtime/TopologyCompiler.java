@@ -8,6 +8,7 @@ import io.hyphae.plan.CheckedStage;
 import io.hyphae.plan.RouteChecker;
 import io.hyphae.plan.TopicNames;
 import io.hyphae.route.Expression;
+import io.hyphae.route.KeyFormat;
 import io.hyphae.route.RouteDefinition;
 import io.hyphae.route.RouteFile;
 import io.hyphae.route.StageDefinition;
@@ -21,6 +22,7 @@ import io.hyphae.runtime.internals.RekeyProcessor;
 import io.hyphae.runtime.internals.SourceBytesSerializer;
 import io.hyphae.runtime.internals.StageProcessor;
 import io.hyphae.runtime.internals.TableUpdater;
+import io.hyphae.spec.StoreDeclaration;
 import io.hyphae.stage.BuildContext;
 import io.hyphae.stage.StageBuilder;
 import io.hyphae.stage.StageLogic;
@@ -34,9 +36,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -116,7 +120,7 @@ public final class TopologyCompiler {
             CheckedStage stage = checkedStages.get(i);
             String name = stage.definition().name();
             String node = NodeNames.stage(r, name);
-            if (stage.partitionedJoin().isPresent()) {
+            if (stage.repartition().isPresent()) {
                 parent = addRepartition(route, stage, format, parent, deadLetterTopic);
             }
             String next = i + 1 < checkedStages.size() ? entryNode(checkedStages.get(i + 1)) : null;
@@ -126,13 +130,22 @@ public final class TopologyCompiler {
             }
             String topicSink = NodeNames.part(node, "topic");
             String dlqSink = NodeNames.part(node, "dlq");
-            StageProcessor.Wiring wiring = new StageProcessor.Wiring(r, name, topicSink, next, dlqSink, branchSinks, stage.branchTopics());
+            Map<String, String> outputSinks = new LinkedHashMap<>();
+            stage.outputs().keySet().forEach(output -> outputSinks.put(output, NodeNames.part(node, "output-" + output)));
+            Map<String, String> stores = new LinkedHashMap<>();
+            stage.stores().forEach(store -> stores.put(store.declaration().name(), store.name()));
+            StageProcessor.Wiring wiring = new StageProcessor.Wiring(r, name, topicSink, next, dlqSink, branchSinks, stage.branchTopics(),
+                    Map.copyOf(outputSinks), Map.copyOf(stores), format, route.keyFormat(), stage.topic());
             Supplier<StageLogic> stageLogic = logic.get(i);
             topology.addProcessor(node, () -> new StageProcessor(wiring, stageLogic.get()), parent);
             topology.addSink(topicSink, stage.topic(), BYTES_OUT, new EventSerializer(format), node);
             topology.addSink(dlqSink, deadLetterTopic, BYTES_OUT, new SourceBytesSerializer(), node);
             for (int b = 0; b < branchSinks.size(); b++) {
                 topology.addSink(branchSinks.get(b), stage.branchTopics().get(b), BYTES_OUT, new EventSerializer(format), node);
+            }
+            outputSinks.forEach((output, sink) -> topology.addSink(sink, stage.outputs().get(output), BYTES_OUT, new EventSerializer(format), node));
+            for (CheckedStage.Store store : stage.stores()) {
+                topology.addStateStore(storeBuilder(store), node);
             }
             for (TableDefinition table : stage.joins()) {
                 if (table.mode() == TableMode.PARTITIONED) {
@@ -146,21 +159,34 @@ public final class TopologyCompiler {
     /** The node that receives the event from the previous stage: the rekey node for a partitioned join. */
     private static String entryNode(CheckedStage stage) {
         String node = NodeNames.stage(stage.route().name(), stage.definition().name());
-        return stage.partitionedJoin().isPresent() ? NodeNames.part(node, "rekey") : node;
+        return stage.repartition().isPresent() ? NodeNames.part(node, "rekey") : node;
     }
 
-    /** rekey → repartition topic → re-ingest, in front of a join with a partitioned table. */
+    /** A stage's own store: persistent, changelogged (the changelog named by Kafka Streams), no cache. */
+    private static StoreBuilder<?> storeBuilder(CheckedStage.Store store) {
+        StoreDeclaration declaration = store.declaration();
+        if (declaration.kind() == StoreDeclaration.Kind.WINDOW) {
+            Duration retention = declaration.retention().orElseThrow();
+            return Stores.windowStoreBuilder(Stores.persistentWindowStore(store.name(), retention, retention, false),
+                    Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled().withLoggingEnabled(Map.of());
+        }
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store.name()), Serdes.Bytes(), Serdes.ByteArray())
+                .withCachingDisabled().withLoggingEnabled(Map.of());
+    }
+
+    /** rekey → repartition topic → re-ingest, in front of a join with a partitioned table or a co-located stage. */
     private String addRepartition(RouteDefinition route, CheckedStage stage, PayloadFormat format, String parent, String deadLetterTopic) {
         String r = route.name();
         String name = stage.definition().name();
         String node = NodeNames.stage(r, name);
         String rekey = entryNode(stage);
-        String topic = TopicNames.repartition(app, r, name);
-        TableDefinition table = stage.partitionedJoin().get().table();
-        CompiledExpression joinKey = stage.partitionedJoin().get().key();
+        CheckedStage.Repartition repartition = stage.repartition().orElseThrow();
+        String topic = repartition.topic();
+        CompiledExpression joinKey = repartition.key();
+        KeyFormat keyFormat = repartition.keyFormat();
         String repartitionSink = NodeNames.part(node, "repartition");
         String rekeyDlq = NodeNames.part(rekey, "dlq");
-        topology.addProcessor(rekey, () -> new RekeyProcessor(r, name, joinKey, table.keyFormat(), repartitionSink, rekeyDlq), parent);
+        topology.addProcessor(rekey, () -> new RekeyProcessor(r, name, joinKey, keyFormat, repartitionSink, rekeyDlq), parent);
         topology.addSink(rekeyDlq, deadLetterTopic, BYTES_OUT, new SourceBytesSerializer(), rekey);
         topology.addSink(repartitionSink, topic, BYTES_OUT, new EventSerializer(format), new JoinKeyPartitioner(), rekey);
         String resume = NodeNames.part(node, "resume");
@@ -225,6 +251,11 @@ public final class TopologyCompiler {
         @Override
         public String store(TableDefinition table) {
             return addTable(table);
+        }
+
+        @Override
+        public KeyFormat keyFormat() {
+            return stage.route().keyFormat();
         }
 
         @Override

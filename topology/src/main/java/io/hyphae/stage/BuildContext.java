@@ -3,6 +3,7 @@ package io.hyphae.stage;
 import io.hyphae.cel.CompiledExpression;
 import io.hyphae.format.PayloadFormat;
 import io.hyphae.route.Expression;
+import io.hyphae.route.KeyFormat;
 import io.hyphae.route.TableDefinition;
 
 /** What a {@link StageBuilder} can ask of the wiring while building one checked stage of one route. */
@@ -19,4 +20,7 @@ public interface BuildContext {
 
     /** The payload format of a table's rows. */
     PayloadFormat format(TableDefinition table);
+
+    /** How the route's record keys are encoded (for a stage that sets keys). */
+    KeyFormat keyFormat();
 }

@@ -6,10 +6,15 @@ package io.hyphae.stage;
  */
 public final class Outcome {
 
-    public enum Kind { CONTINUE, DROP, DEAD_LETTER, BRANCH }
+    public enum Kind { CONTINUE, DROP, DEAD_LETTER, BRANCH, HANDLED }
 
     public static final Outcome CONTINUE = new Outcome(Kind.CONTINUE, null, -1);
     public static final Outcome DROP = new Outcome(Kind.DROP, null, -1);
+    /**
+     * The stage saw to the event itself through its {@link StageRuntime}: it emitted what replaces it (now or later,
+     * from a store), or counted why not. Nothing else happens to it.
+     */
+    public static final Outcome HANDLED = new Outcome(Kind.HANDLED, null, -1);
 
     private static final Outcome[] BRANCHES = new Outcome[64];
 

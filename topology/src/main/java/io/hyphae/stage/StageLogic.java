@@ -9,7 +9,7 @@ import io.hyphae.event.Event;
  */
 public interface StageLogic {
 
-    /** Called once per task before the first event; look up state stores and metrics here. */
+    /** Called once per task before the first event; look up state stores and metrics, and schedule punctuators here. */
     default void init(StageRuntime runtime) {
     }
 

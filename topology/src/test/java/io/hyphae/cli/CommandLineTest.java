@@ -64,6 +64,29 @@ class CommandLineTest {
     }
 
     @Test
+    void describeAndAclsShowTheStoresChangelogsRepartitionAndOutputTopicsOfStatefulStages() {
+        String drones = "../examples/drones/drones.yaml";
+        assertThat(run("describe", drones)).isZero();
+        assertThat(out.toString())
+                .contains("unique               dedupe     drones.telemetry.unique                       ordered")
+                .contains("drones.telemetry.unique.duplicates            (output)")
+                .contains("state of unique: store telemetry.unique.seen (window, retention 1h), changelog drones-telemetry.unique.seen-changelog")
+                .contains("repartition before ordered: drones.telemetry.ordered.repartition (partitioned like drones.telemetry)")
+                .contains("state of ordered: store telemetry.ordered.held (key-value), changelog drones-telemetry.ordered.held-changelog")
+                .contains("store_telemetry_ordered_held[(\"store held\")]")
+                .contains("stage_telemetry_ordered <-.-> store_telemetry_ordered_held");
+        out.getBuffer().setLength(0);
+        assertThat(run("acls", drones)).isZero();
+        String base = "kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\" --add --allow-principal User:hyphae";
+        assertThat(out.toString().lines().toList()).contains(
+                base + " --operation Describe --operation Create --operation Read --operation Write --operation DescribeConfigs"
+                        + " --topic drones-telemetry.unique.seen-changelog",
+                base + " --operation Describe --operation Create --operation Read --operation Write --operation Delete"
+                        + " --topic drones.telemetry.ordered.repartition",
+                base + " --operation Describe --operation Create --operation Write --topic drones.telemetry.unique.duplicates");
+    }
+
+    @Test
     void runRefusesABrokenFileBeforeConnecting(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("bad.yaml");
         Files.writeString(file, "application: a\nroutes: {}\n");

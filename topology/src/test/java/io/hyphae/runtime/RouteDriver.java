@@ -22,7 +22,12 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,8 +43,9 @@ public final class RouteDriver implements AutoCloseable {
     /** The schema registry of Avro routes under test (the real registry server is the subject of the integration tests). */
     public final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private final Formats formats;
+    private final Path stateDir;
 
-    private RouteDriver(RouteFile file) {
+    private RouteDriver(RouteFile file, Properties extra, Instant wallClock) {
         this.file = file;
         this.formats = new Formats(file.registry(), () -> registry);
         this.app = TopologyCompiler.compile(file, formats);
@@ -47,11 +53,43 @@ public final class RouteDriver implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, file.application());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.putAll(StreamsConfigFactory.hyphaeDefaults(file));
-        this.driver = new TopologyTestDriver(app.topology(), props);
+        // Persistent stores (stateful stages) live under state.dir: one of its own per driver, not the shared
+        // <tmp>/kafka-streams that tests of other checkouts on this machine may hold locked at the same moment.
+        this.stateDir = tempStateDir();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.putAll(extra);
+        this.driver = new TopologyTestDriver(app.topology(), props, wallClock);
+    }
+
+    private static Path tempStateDir() {
+        try {
+            return Files.createTempDirectory("hyphae-test-state");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private RouteDriver(RouteFile file) {
+        this(file, new Properties(), Instant.now());
     }
 
     public static RouteDriver of(String yaml) {
         return new RouteDriver(new RouteFileLoader(name -> null).load("test.yaml", yaml));
+    }
+
+    /** With Kafka Streams settings on top of Hyphae's (e.g. {@code state.dir}) and the test driver's wall clock starting at {@code wallClock}. */
+    public static RouteDriver of(String yaml, Properties streams, Instant wallClock) {
+        return new RouteDriver(new RouteFileLoader(name -> null).load("test.yaml", yaml), streams, wallClock);
+    }
+
+    /** Sends a record with the given event time. */
+    public void send(String topic, String key, String value, long timestamp) {
+        send(topic, key, value, new RecordHeaders(), timestamp);
+    }
+
+    public void send(String topic, String key, String value, Headers headers, long timestamp) {
+        TestInputTopic<byte[], byte[]> in = driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer());
+        in.pipeInput(new TestRecord<>(bytes(key), bytes(value), headers, timestamp));
     }
 
     public static RouteDriver of(Path path) {
@@ -150,5 +188,11 @@ public final class RouteDriver implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        // The driver deleted what it kept in it.
+        try (var left = Files.walk(stateDir)) {
+            left.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind
+        }
     }
 }

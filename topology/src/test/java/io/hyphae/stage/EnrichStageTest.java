@@ -65,6 +65,29 @@ class EnrichStageTest {
         }
     }
 
+    @Test
+    void aGlobalJoinAfterAPartitionedOneLooksUpItsOwnKey() {
+        try (RouteDriver route = RouteDriver.of("""
+                application: shop
+                tables:
+                  customers: { topic: crm.customers, mode: partitioned }
+                  regions: { topic: geo.regions }
+                routes:
+                  orders:
+                    from: orders
+                    stages:
+                      - who: { enrich: { table: customers, key: value.customerId, as: customer } }
+                      - where: { enrich: { table: regions, key: value.region, as: area } }
+                """)) {
+            route.send("crm.customers", "c1", "{\"name\": \"Ada\"}");
+            route.send("geo.regions", "r9", "{\"name\": \"North\"}");
+            route.send("orders", "order-1", "{\"customerId\": \"c1\", \"region\": \"r9\"}");
+            // The partitioned join's key (c1) ends with its stage: the next join computes its own (r9).
+            assertThat(route.readValues("shop.orders.where")).containsExactly(
+                    "{\"customerId\":\"c1\",\"region\":\"r9\",\"customer\":{\"name\":\"Ada\"},\"area\":{\"name\":\"North\"}}");
+        }
+    }
+
     @ParameterizedTest(name = "{0} table")
     @ValueSource(strings = {"global", "partitioned"})
     void aNullKeyIsAMiss(String mode) {

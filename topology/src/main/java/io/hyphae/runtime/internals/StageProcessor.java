@@ -2,6 +2,8 @@ package io.hyphae.runtime.internals;
 
 import io.hyphae.event.LineageHeaders;
 import io.hyphae.event.Event;
+import io.hyphae.format.PayloadFormat;
+import io.hyphae.route.KeyFormat;
 import io.hyphae.stage.Outcome;
 import io.hyphae.stage.StageLogic;
 import io.hyphae.stage.StageRuntime;
@@ -9,13 +11,19 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.Punctuator;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs one stage's logic and does what every stage has in common: the stage topic gets the event
@@ -24,16 +32,23 @@ import java.util.List;
  */
 public final class StageProcessor implements Processor<byte[], Event, byte[], Event> {
 
-    /** Where a stage's outputs go; null names mean "none". */
+    /**
+     * Where a stage's outputs go; null names mean "none". {@code outputSinks} are the sinks of its other outputs by
+     * output name, {@code stores} the application names of its stores by their names within the stage.
+     */
     public record Wiring(String route, String stage, String stageSink, String next, String deadLetterSink,
-                         List<String> branchSinks, List<String> branchTopics) {
+                         List<String> branchSinks, List<String> branchTopics, Map<String, String> outputSinks,
+                         Map<String, String> stores, PayloadFormat format, KeyFormat keyFormat, String stageTopic) {
     }
 
     private final Wiring wiring;
     private final StageLogic logic;
     private final byte[] stageBytes;
     private final byte[][] branchTopicBytes;
+    private final KeptEvents kept;
     private ProcessorContext<byte[], Event> context;
+    private byte[] recordKey;
+    private long recordTimestamp;
     private Sensor dropped;
     private Sensor deadLettered;
 
@@ -42,6 +57,7 @@ public final class StageProcessor implements Processor<byte[], Event, byte[], Ev
         this.logic = logic;
         this.stageBytes = LineageHeaders.stage(wiring.route(), wiring.stage()).getBytes(StandardCharsets.UTF_8);
         this.branchTopicBytes = wiring.branchTopics().stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        this.kept = new KeptEvents(wiring.format(), wiring.keyFormat(), wiring.stageTopic());
     }
 
     @Override
@@ -49,17 +65,93 @@ public final class StageProcessor implements Processor<byte[], Event, byte[], Ev
         this.context = context;
         this.dropped = counter(context, "dropped");
         this.deadLettered = counter(context, "dead-lettered");
-        logic.init(new StageRuntime() {
-            @Override
-            public ReadOnlyKeyValueStore<Bytes, byte[]> table(String storeName) {
-                return context.getStateStore(storeName);
-            }
+        logic.init(new Runtime());
+    }
 
-            @Override
-            public Sensor counter(String name) {
-                return StageProcessor.this.counter(context, name);
+    /** The stage's view of its task. */
+    private final class Runtime implements StageRuntime {
+        @Override
+        public ReadOnlyKeyValueStore<Bytes, byte[]> table(String storeName) {
+            return context.getStateStore(storeName);
+        }
+
+        @Override
+        public Sensor counter(String name) {
+            return StageProcessor.this.counter(context, name);
+        }
+
+        @Override
+        public <S extends StateStore> S store(String name) {
+            String store = wiring.stores().get(name);
+            if (store == null) {
+                throw new IllegalStateException(wiring.route() + "." + wiring.stage() + ": the spec did not declare store '" + name + "'");
             }
-        });
+            return context.getStateStore(store);
+        }
+
+        @Override
+        public Cancellable schedule(Duration interval, PunctuationType type, Punctuator punctuator) {
+            return context.schedule(interval, type, punctuator);
+        }
+
+        @Override
+        public byte[] recordKey() {
+            return recordKey;
+        }
+
+        @Override
+        public long recordTimestamp() {
+            return recordTimestamp;
+        }
+
+        @Override
+        public long streamTime() {
+            return context.currentStreamTimeMs();
+        }
+
+        @Override
+        public long wallClockTime() {
+            return context.currentSystemTimeMs();
+        }
+
+        @Override
+        public void emit(byte[] key, Event event, long timestamp) {
+            forward(new Record<>(key, event, timestamp, event.headers()));
+        }
+
+        @Override
+        public void deadLetter(byte[] key, Event event, long timestamp, String reason) {
+            StageProcessor.this.deadLetter(new Record<>(key, event, timestamp, event.headers()), reason, null);
+        }
+
+        @Override
+        public void output(String name, byte[] key, Event event, long timestamp) {
+            String sink = wiring.outputSinks().get(name);
+            if (sink == null) {
+                throw new IllegalStateException(wiring.route() + "." + wiring.stage() + ": the spec did not declare output '" + name + "'");
+            }
+            context.forward(new Record<>(key, event, timestamp, event.headers()), sink);
+        }
+
+        @Override
+        public byte[] keep(byte[] key, Event event, long timestamp) {
+            return kept.keep(key, event, timestamp);
+        }
+
+        @Override
+        public KeptEvent restore(byte[] bytes) {
+            return kept.restore(bytes);
+        }
+    }
+
+    private void forward(Record<byte[], Event> record) {
+        // The stage topic names the stage: the record goes as it is, its headers shared (they are only read).
+        if (wiring.stageSink() != null) {
+            context.forward(record, wiring.stageSink());
+        }
+        if (wiring.next() != null) {
+            context.forward(record, wiring.next());
+        }
     }
 
     private Sensor counter(ProcessorContext<?, ?> context, String name) {
@@ -72,21 +164,21 @@ public final class StageProcessor implements Processor<byte[], Event, byte[], Ev
         Event event = record.value();
         Outcome outcome;
         Exception failure = null;
+        recordKey = record.key();
+        recordTimestamp = record.timestamp();
         try {
             outcome = logic.apply(event);
         } catch (RuntimeException e) {
             failure = e;
             outcome = Outcome.deadLetter(DeadLetters.reason(e));
         }
+        // A partitioned join's key (carried across its repartition topic) is this stage's only.
+        event.joinKey(null);
         switch (outcome.kind()) {
             case CONTINUE:
-                // The stage topic names the stage: the record goes as it is, its headers shared (they are only read).
-                if (wiring.stageSink() != null) {
-                    context.forward(record, wiring.stageSink());
-                }
-                if (wiring.next() != null) {
-                    context.forward(record, wiring.next());
-                }
+                forward(record);
+                break;
+            case HANDLED:
                 break;
             case BRANCH: {
                 int branch = outcome.branchIndex();
