@@ -9,6 +9,9 @@ import io.hyphae.route.RouteFile;
 import io.hyphae.route.SchemaSource;
 import io.hyphae.route.TableDefinition;
 import org.apache.avro.Schema;
+import io.hyphae.plan.RouteChecker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.hyphae.route.loader.RouteFileLoader;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -37,12 +40,14 @@ public final class RouteDriver implements AutoCloseable {
 
     /** The schema registry of Avro routes under test (the real registry server is the subject of the integration tests). */
     public final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    /** The stages' meters: every test runs with them on. */
+    public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final Formats formats;
 
-    private RouteDriver(RouteFile file) {
+    private RouteDriver(RouteFile file, RouteMetrics metrics) {
         this.file = file;
         this.formats = new Formats(file.registry(), () -> registry);
-        this.app = TopologyCompiler.compile(file, formats);
+        this.app = TopologyCompiler.compile(RouteChecker.check(file), formats, metrics == null ? RouteMetrics.of(meters) : metrics);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, file.application());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -51,11 +56,16 @@ public final class RouteDriver implements AutoCloseable {
     }
 
     public static RouteDriver of(String yaml) {
-        return new RouteDriver(new RouteFileLoader(name -> null).load("test.yaml", yaml));
+        return new RouteDriver(new RouteFileLoader(name -> null).load("test.yaml", yaml), null);
+    }
+
+    /** With the meters in {@code metrics} instead of {@link #meters}. */
+    public static RouteDriver of(String yaml, RouteMetrics metrics) {
+        return new RouteDriver(new RouteFileLoader(name -> null).load("test.yaml", yaml), metrics);
     }
 
     public static RouteDriver of(Path path) {
-        return new RouteDriver(new RouteFileLoader(name -> null).load(path));
+        return new RouteDriver(new RouteFileLoader(name -> null).load(path), null);
     }
 
     public void send(String topic, String key, String value) {
@@ -141,6 +151,18 @@ public final class RouteDriver implements AutoCloseable {
         return driver.metrics().entrySet().stream()
                 .filter(e -> e.getKey().name().equals(name) && stageId.equals(e.getKey().tags().get("hyphae-stage-id")))
                 .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+    }
+
+    /** A stage meter's count: {@code hyphae.stage.in} and so on; 0 if it was never registered. */
+    public double count(String meter, String route, String stage) {
+        Counter c = meters.find(meter).tag(RouteMetrics.ROUTE, route).tag(RouteMetrics.STAGE, stage).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /** A route meter's count. */
+    public double count(String meter, String route) {
+        Counter c = meters.find(meter).tag(RouteMetrics.ROUTE, route).counter();
+        return c == null ? 0 : c.count();
     }
 
     public Map<String, String> tags(String name) {
