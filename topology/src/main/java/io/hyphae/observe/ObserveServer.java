@@ -44,8 +44,10 @@ public final class ObserveServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
+        ConsumerLag lag = new ConsumerLag(registry, streams);
         server.createContext("/metrics", exchange -> {
             if (allowed(exchange)) {
+                lag.refresh();
                 send(exchange, 200, PROMETHEUS_TEXT, registry.scrape());
             }
         });
