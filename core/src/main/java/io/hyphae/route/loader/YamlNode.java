@@ -2,6 +2,12 @@ package io.hyphae.route.loader;
 
 import io.hyphae.route.Expression;
 import io.hyphae.route.Location;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -9,7 +15,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
+import java.io.StringReader;
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.ArrayList;
@@ -33,6 +41,34 @@ public final class YamlNode {
     private final Node node;
     private final String path;
     private final LoadContext context;
+
+    /**
+     * The root node of a YAML text, or empty with a positioned problem when the text is not YAML or is empty. Values
+     * read through {@link #string()} get {@code ${ENV}} references substituted from {@code environment}.
+     */
+    public static Optional<YamlNode> parse(String fileName, String text, Function<String, String> environment, Problems problems,
+                                           String emptyMessage) {
+        Node root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(true); // reported by YamlNode with a position instead
+            options.setMaxAliasesForCollections(50);
+            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            Location where = mark == null ? new Location(fileName, 1, 1) : new Location(fileName, mark.getLine() + 1, mark.getColumn() + 1);
+            problems.add(where, "", "invalid YAML: " + e.getProblem() + (e.getContext() != null ? " (" + e.getContext() + ")" : ""));
+            return Optional.empty();
+        } catch (YAMLException e) {
+            problems.add(new Location(fileName, 1, 1), "", "invalid YAML: " + e.getMessage());
+            return Optional.empty();
+        }
+        if (root == null) {
+            problems.add(new Location(fileName, 1, 1), "", emptyMessage);
+            return Optional.empty();
+        }
+        return Optional.of(new YamlNode(root, "", new LoadContext(fileName, new EnvSubstitution(environment), problems)));
+    }
 
     YamlNode(Node node, String path, LoadContext context) {
         this.node = node;
@@ -252,6 +288,51 @@ public final class YamlNode {
         Map<String, String> out = new LinkedHashMap<>();
         namedEntries().ifPresent(m -> m.entries().forEach((k, v) -> v.string().ifPresent(s -> out.put(k, s))));
         return out;
+    }
+
+    /**
+     * The node as plain data, as a JSON parser would give it: mappings as {@code LinkedHashMap}s, lists, text,
+     * {@code Long} or {@code BigInteger} whole numbers, {@code Double}s, booleans and null. No {@code ${ENV}}
+     * substitution: the data is taken as written.
+     */
+    public Object plain() {
+        if (node instanceof MappingNode mapping) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (NodeTuple tuple : mapping.getValue()) {
+                keyOf(tuple).ifPresent(k -> out.put(k, new YamlNode(tuple.getValueNode(), childPath(k), context).plain()));
+            }
+            return out;
+        }
+        if (node instanceof SequenceNode seq) {
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < seq.getValue().size(); i++) {
+                out.add(new YamlNode(seq.getValue().get(i), path + "[" + i + "]", context).plain());
+            }
+            return out;
+        }
+        if (isNull()) {
+            return null;
+        }
+        ScalarNode scalar = (ScalarNode) node;
+        String text = scalar.getValue();
+        Tag tag = scalar.getTag();
+        try {
+            if (tag.equals(Tag.INT)) {
+                String digits = text.replace("_", "");
+                java.math.BigInteger big = new java.math.BigInteger(digits);
+                return big.bitLength() < 64 ? (Object) big.longValue() : big;
+            }
+            if (tag.equals(Tag.FLOAT)) {
+                return Double.parseDouble(text.replace("_", ""));
+            }
+        } catch (NumberFormatException e) {
+            // a YAML number Java does not read (0x1F, .inf...): kept as text
+            return text;
+        }
+        if (tag.equals(Tag.BOOL)) {
+            return text.equalsIgnoreCase("true") || text.equalsIgnoreCase("yes") || text.equalsIgnoreCase("on");
+        }
+        return text;
     }
 
     String childPath(String key) {
