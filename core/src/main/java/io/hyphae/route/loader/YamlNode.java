@@ -298,10 +298,27 @@ public final class YamlNode {
     public Object plain() {
         if (node instanceof MappingNode mapping) {
             Map<String, Object> out = new LinkedHashMap<>();
+            Map<String, Object> merged = new LinkedHashMap<>();
             for (NodeTuple tuple : mapping.getValue()) {
+                if (tuple.getKeyNode().getTag().equals(Tag.MERGE)) {
+                    // << : *anchor (or a list of them): the anchors' fields, under the mapping's own
+                    Node value = tuple.getValueNode();
+                    List<Node> sources = value instanceof SequenceNode seq ? seq.getValue() : List.of(value);
+                    for (Node source : sources) {
+                        if (new YamlNode(source, path, context).plain() instanceof Map<?, ?> fields) {
+                            fields.forEach((k, v) -> merged.putIfAbsent((String) k, v));
+                        }
+                    }
+                    continue;
+                }
                 keyOf(tuple).ifPresent(k -> out.put(k, new YamlNode(tuple.getValueNode(), childPath(k), context).plain()));
             }
-            return out;
+            if (merged.isEmpty()) {
+                return out;
+            }
+            merged.keySet().removeAll(out.keySet());
+            merged.putAll(out);
+            return merged;
         }
         if (node instanceof SequenceNode seq) {
             List<Object> out = new ArrayList<>();
