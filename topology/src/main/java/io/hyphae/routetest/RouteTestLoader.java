@@ -43,7 +43,7 @@ public final class RouteTestLoader {
     public static final List<String> INPUT_FIELDS = List.of("topic", "route", "key", "value", "raw", "headers", "timestamp");
     public static final List<String> ADVANCE_FIELDS = List.of("advance", "advanceWallClock");
     public static final List<String> EXPECTATION_FIELDS = List.of("count", "records");
-    public static final List<String> MATCHER_FIELDS = List.of("key", "value", "contains", "headers", "reason");
+    public static final List<String> MATCHER_FIELDS = List.of("key", "value", "contains", "headers", "reason", "timestamp");
     /** The suffix of a test file beside its route file: {@code insurance.yaml} → {@code insurance.test.yaml}. */
     public static final String SUFFIX = ".test.yaml";
 
@@ -270,7 +270,8 @@ public final class RouteTestLoader {
                     value.filter(v -> !v.isNull()).map(YamlNode::plain), value.map(YamlNode::isNull).orElse(false),
                     m.get("contains").filter(YamlNode::isMapping).map(YamlNode::plain),
                     m.get("headers").map(YamlNode::stringMap).orElse(Map.of()),
-                    m.get("reason").flatMap(YamlNode::nonEmptyString));
+                    m.get("reason").flatMap(YamlNode::nonEmptyString),
+                    m.get("timestamp").flatMap(RouteTestLoader::timestamp));
         });
     }
 

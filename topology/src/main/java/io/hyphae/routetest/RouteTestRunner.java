@@ -284,6 +284,11 @@ public final class RouteTestRunner {
                     diffs.add("reason: expected it to contain " + Matching.json(reason) + ", got " + Matching.json(got));
                 }
             });
+            m.timestamp().ifPresent(t -> {
+                if (!t.equals(record.getRecordTime())) {
+                    diffs.add("timestamp: expected " + t + ", got " + record.getRecordTime());
+                }
+            });
             if (diffs.isEmpty()) {
                 return Optional.empty();
             }

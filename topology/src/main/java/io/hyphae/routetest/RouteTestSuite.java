@@ -53,10 +53,11 @@ public record RouteTestSuite(String name, Path file, CheckedFile routes, Map<Str
 
     /**
      * One expected record, in order. Each field set is checked: the key's text, the whole value, a part of the value
-     * ({@code contains}: every field given must be there with that value), header values, and a dead letter's reason
-     * (the {@code hyphae.error.reason} header must contain this text).
+     * ({@code contains}: every field given must be there with that value), header values, a dead letter's reason
+     * (the {@code hyphae.error.reason} header must contain this text) and the record's timestamp.
      */
     public record RecordMatcher(Location where, Optional<Object> key, boolean keyIsNull, Optional<Object> value, boolean valueIsNull,
-                                Optional<Object> contains, Map<String, String> headers, Optional<String> reason) {
+                                Optional<Object> contains, Map<String, String> headers, Optional<String> reason,
+                                Optional<Instant> timestamp) {
     }
 }
