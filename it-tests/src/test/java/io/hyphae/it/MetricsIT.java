@@ -115,6 +115,18 @@ class MetricsIT {
                         Map.of("topic", name + ".requests", "partition", Integer.toString(partition)))).isEqualTo(0);
             }
             assertThat(metrics.samples.keySet()).allSatisfy(k -> assertThat(k).contains("application=" + name));
+            assertThat(metrics.samples.keySet()).filteredOn(k -> k.startsWith("hyphae_consumer_lag{"))
+                    .as("each input partition once, not again under Kafka's legacy topic tag")
+                    .hasSize(3).noneMatch(k -> k.contains("_requests") || k.contains("_rates"));
+
+            // The console's page and its data.
+            HttpResponse<String> page = get(base + "/");
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+            assertThat(page.body()).contains("<title>Hyphae console</title>").doesNotContain("http://").doesNotContain("https://");
+            assertThat(get(base + "/api/graph").body()).contains("\"name\":\"rated\",\"type\":\"enrich\"").contains("\"tables\":[\"rates\"]");
+            assertThat(get(base + "/api/stats").body()).contains("\"quotes.large\":{\"in\":37.0,\"out\":30.0,\"dropped\":7.0,\"deadLettered\":0.0}");
+            assertThat(get(base + "/nothing-here").statusCode()).isEqualTo(404);
 
             HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());

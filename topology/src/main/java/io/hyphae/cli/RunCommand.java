@@ -43,8 +43,8 @@ final class RunCommand implements Callable<Integer> {
     Path stateFile;
 
     @Option(names = "--http", paramLabel = "[HOST:]PORT",
-            description = "Serve /metrics (Prometheus), /health and /ready over HTTP on this address; a bare port binds 127.0.0.1, "
-                + "port 0 picks a free one. Off by default.")
+            description = "Serve /metrics (Prometheus), /health, /ready and a web console (/) over HTTP on this address; a bare port "
+                + "binds 127.0.0.1, port 0 picks a free one. Off by default.")
     String http;
 
     @Mixin
@@ -77,9 +77,9 @@ final class RunCommand implements Callable<Integer> {
         out.printf("running %s (application '%s') against %s%n", file, routes.application(), bootstrap);
         ObserveServer server = null;
         if (httpAddress != null) {
-            server = ObserveServer.start(httpAddress, registry, app::streams);
+            server = ObserveServer.start(httpAddress, registry, app::streams, app.compiled());
             String base = "http://" + server.address().getHostString() + ":" + server.address().getPort();
-            out.printf("serving %s/metrics, %s/health and %s/ready%n", base, base, base);
+            out.printf("serving %s/metrics, %s/health and %s/ready; the console at %s/%n", base, base, base, base);
         }
         out.flush();
         ObserveServer httpServer = server;

@@ -26,11 +26,17 @@ final class ConsumerLag {
 
     private final MeterRegistry registry;
     private final Supplier<KafkaStreams> streams;
+    private final Set<String> topics;
     private final Set<Map.Entry<String, String>> known = ConcurrentHashMap.newKeySet();
 
-    ConsumerLag(MeterRegistry registry, Supplier<KafkaStreams> streams) {
+    /**
+     * @param topics the topics the application reads: Kafka's consumers also report each partition under a legacy tag
+     *               with the topic's dots as underscores, which is left out
+     */
+    ConsumerLag(MeterRegistry registry, Supplier<KafkaStreams> streams, Set<String> topics) {
         this.registry = registry;
         this.streams = streams;
+        this.topics = topics;
     }
 
     /** Registers a gauge for every partition a consumer of the streams fetches now. */
@@ -50,9 +56,9 @@ final class ConsumerLag {
         }
     }
 
-    private static boolean isLag(MetricName name) {
+    private boolean isLag(MetricName name) {
         return name.group().equals(GROUP) && name.name().equals(RECORDS_LAG)
-                && name.tags().containsKey("topic") && name.tags().containsKey("partition");
+                && topics.contains(name.tags().get("topic")) && name.tags().containsKey("partition");
     }
 
     private double value(String topic, String partition) {
