@@ -56,11 +56,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        InetSocketAddress httpAddress = http == null ? null : httpAddress(http);
         CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
         RouteFile routes = checked.file();
         String bootstrap = client.resolveBootstrap(Optional.of(routes), LocalCommand.printer(spec, true));
         RouteFile effective = client.resolveRegistry(withClientProperties(routes), LocalCommand.printer(spec, true));
-        InetSocketAddress httpAddress = http == null ? null : httpAddress(http);
         PrometheusMeterRegistry registry = null;
         RouteMetrics metrics = RouteMetrics.NONE;
         if (httpAddress != null) {
