@@ -134,6 +134,11 @@ class ConsoleIT {
                 kafka.send(name + ".requests", "poison", "{\"zone\": \"north\", \"amount\": 1}");
                 wait.until(d -> d.findElement(By.cssSelector(".dlq[data-route='quotes'] .count")).getText().equals("1"));
                 assertThat(browser.findElement(By.cssSelector(".stage[data-stage='quotes.checked'] .dead")).getText()).isEqualTo("1");
+                // ... and listed with its reason.
+                wait.until(d -> !d.findElements(By.cssSelector("table.dead-letters[data-route='quotes'] tbody tr")).isEmpty());
+                WebElement letter = browser.findElement(By.cssSelector("table.dead-letters[data-route='quotes'] tbody tr"));
+                assertThat(letter.findElement(By.cssSelector("td.reason")).getText()).contains("id");
+                assertThat(letter.getText()).contains("poison").contains("quotes.checked").contains("{\"zone\": \"north\", \"amount\": 1}");
 
                 // Consumer lag per input partition, each partition once.
                 wait.until(d -> !d.findElements(By.cssSelector("#lag tr")).isEmpty());

@@ -1,9 +1,12 @@
 package io.hyphae.it;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,22 +67,22 @@ class MetricsIT {
             // 30 pass every stage, 7 are filtered, 5 miss the table, 4 fail validation, 2 do not decode.
             try (var producer = kafka.producer()) {
                 for (int i = 0; i < 30; i++) {
-                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(name + ".requests", "k" + i,
+                    producer.send(new ProducerRecord<>(name + ".requests", "k" + i,
                             "{\"id\": \"" + i + "\", \"zone\": \"" + (i % 2 == 0 ? "north" : "south") + "\", \"amount\": " + (10 + i) + "}"));
                 }
                 for (int i = 0; i < 7; i++) {
-                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(name + ".requests", "s" + i,
+                    producer.send(new ProducerRecord<>(name + ".requests", "s" + i,
                             "{\"id\": \"s" + i + "\", \"zone\": \"north\", \"amount\": 1}"));
                 }
                 for (int i = 0; i < 5; i++) {
-                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(name + ".requests", "m" + i,
+                    producer.send(new ProducerRecord<>(name + ".requests", "m" + i,
                             "{\"id\": \"m" + i + "\", \"zone\": \"west\", \"amount\": 50}"));
                 }
                 for (int i = 0; i < 4; i++) {
-                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(name + ".requests", "v" + i, "{\"zone\": \"north\"}"));
+                    producer.send(new ProducerRecord<>(name + ".requests", "v" + i, "{\"zone\": \"north\"}"));
                 }
-                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(name + ".requests", "x1", "not json"));
-                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(name + ".requests", "x2", "[1, 2]"));
+                producer.send(new ProducerRecord<>(name + ".requests", "x1", "not json"));
+                producer.send(new ProducerRecord<>(name + ".requests", "x2", "[1, 2]"));
                 producer.flush();
             }
             Map<String, String> route = Map.of("route", "quotes");
@@ -127,6 +130,11 @@ class MetricsIT {
             assertThat(get(base + "/api/graph").body()).contains("\"name\":\"rated\",\"type\":\"enrich\"").contains("\"tables\":[\"rates\"]");
             assertThat(get(base + "/api/stats").body()).contains("\"quotes.large\":{\"in\":37.0,\"out\":30.0,\"dropped\":7.0,\"deadLettered\":0.0}");
             assertThat(get(base + "/nothing-here").statusCode()).isEqualTo(404);
+            var letters = new ObjectMapper().readTree(get(base + "/api/dead-letters?route=quotes").body());
+            assertThat(letters).hasSize(dead);
+            assertThat(letters.findValuesAsText("reason")).filteredOn(r -> r.startsWith("cannot decode")).hasSize(2);
+            assertThat(letters.findValuesAsText("reason")).filteredOn(r -> r.startsWith("enrich miss")).hasSize(5);
+            assertThat(get(base + "/api/dead-letters?route=nope").statusCode()).isEqualTo(404);
 
             HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
@@ -135,7 +143,7 @@ class MetricsIT {
             // SIGTERM: the JVM exits with 128 + 15 after the shutdown hook closed the streams (and the server).
             assertThat(app.stop()).as(app.output()).isEqualTo(143);
             assertThat(app.output()).contains("PENDING_SHUTDOWN -> NOT_RUNNING");
-            assertThatThrownBy(() -> get(base + "/health")).isInstanceOf(java.io.IOException.class);
+            assertThatThrownBy(() -> get(base + "/health")).isInstanceOf(IOException.class);
         }
     }
 

@@ -77,7 +77,7 @@ final class RunCommand implements Callable<Integer> {
         out.printf("running %s (application '%s') against %s%n", file, routes.application(), bootstrap);
         ObserveServer server = null;
         if (httpAddress != null) {
-            server = ObserveServer.start(httpAddress, registry, app::streams, app.compiled());
+            server = ObserveServer.start(httpAddress, registry, app);
             String base = "http://" + server.address().getHostString() + ":" + server.address().getPort();
             out.printf("serving %s/metrics, %s/health and %s/ready; the console at %s/%n", base, base, base, base);
         }

@@ -143,7 +143,7 @@ final class Console {
         return Double.isFinite(v) ? v : null;
     }
 
-    private static String write(Object value) {
+    static String write(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {

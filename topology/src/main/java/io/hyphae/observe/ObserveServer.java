@@ -3,13 +3,20 @@ package io.hyphae.observe;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.hyphae.plan.TopicSpec;
+import io.hyphae.plan.TopicNames;
 import io.hyphae.runtime.CompiledApplication;
+import io.hyphae.runtime.HyphaeApplication;
+import io.hyphae.runtime.StreamsConfigFactory;
+import org.apache.kafka.streams.StreamsConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.util.HashMap;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,22 +37,26 @@ public final class ObserveServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final DeadLetterList deadLetters;
 
-    private ObserveServer(HttpServer server, ExecutorService executor) {
+    private ObserveServer(HttpServer server, ExecutorService executor, DeadLetterList deadLetters) {
         this.server = server;
         this.executor = executor;
+        this.deadLetters = deadLetters;
     }
 
     /**
      * Starts serving on {@code address}: the endpoints, and the web console of {@code app} at {@code /} (its data under
      * {@code /api/}).
      *
-     * @param streams the running streams, null before they are created
      */
-    public static ObserveServer start(InetSocketAddress address, PrometheusMeterRegistry registry, Supplier<KafkaStreams> streams,
-                                      CompiledApplication app) throws IOException {
+    public static ObserveServer start(InetSocketAddress address, PrometheusMeterRegistry registry, HyphaeApplication application)
+            throws IOException {
+        CompiledApplication app = application.compiled();
+        Supplier<KafkaStreams> streams = application::streams;
         HttpServer server = HttpServer.create(address, 16);
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        // Two threads: a scrape does not wait for the console's read of a dead-letter topic.
+        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "hyphae-http");
             t.setDaemon(true);
             return t;
@@ -85,6 +96,27 @@ public final class ObserveServer implements AutoCloseable {
                 send(exchange, 200, JSON, console.stats());
             }
         });
+        DeadLetterList deadLetters = new DeadLetterList(app.file(),
+                StreamsConfigFactory.clientProperties(app.file(), application.config().getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)));
+        Map<String, String> deadLetterTopics = new HashMap<>();
+        app.file().routes().keySet().forEach(r -> deadLetterTopics.put(r, TopicNames.deadLetter(app.file().application(), r)));
+        server.createContext("/api/dead-letters", exchange -> {
+            if (allowed(exchange)) {
+                String query = exchange.getRequestURI().getQuery();
+                String route = query != null && query.startsWith("route=")
+                        ? URLDecoder.decode(query.substring("route=".length()), StandardCharsets.UTF_8) : "";
+                String topic = deadLetterTopics.get(route);
+                if (topic == null) {
+                    send(exchange, 404, "text/plain; charset=utf-8", "no route '" + route + "'; ask /api/dead-letters?route=<route>\n");
+                    return;
+                }
+                try {
+                    send(exchange, 200, JSON, Console.write(deadLetters.latest(topic)));
+                } catch (RuntimeException e) {
+                    send(exchange, 503, "text/plain; charset=utf-8", "cannot read " + topic + ": " + e.getMessage() + "\n");
+                }
+            }
+        });
         server.createContext("/", exchange -> {
             if (allowed(exchange)) {
                 String path = exchange.getRequestURI().getPath();
@@ -98,7 +130,7 @@ public final class ObserveServer implements AutoCloseable {
             }
         });
         server.start();
-        return new ObserveServer(server, executor);
+        return new ObserveServer(server, executor, deadLetters);
     }
 
     public InetSocketAddress address() {
@@ -133,5 +165,6 @@ public final class ObserveServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        deadLetters.close();
     }
 }

@@ -16,6 +16,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 import java.io.StringReader;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -336,7 +337,7 @@ public final class YamlNode {
         try {
             if (tag.equals(Tag.INT)) {
                 String digits = text.replace("_", "");
-                java.math.BigInteger big = new java.math.BigInteger(digits);
+                BigInteger big = new BigInteger(digits);
                 return big.bitLength() < 64 ? (Object) big.longValue() : big;
             }
             if (tag.equals(Tag.FLOAT)) {
