@@ -64,7 +64,12 @@ final class Matching {
 
     static boolean same(Object expected, Object actual) {
         if (expected instanceof Number e && actual instanceof Number a) {
-            return new BigDecimal(e.toString()).compareTo(new BigDecimal(a.toString())) == 0;
+            try {
+                return new BigDecimal(e.toString()).compareTo(new BigDecimal(a.toString())) == 0;
+            } catch (NumberFormatException notFinite) {
+                // NaN or an infinity
+                return e.toString().equals(a.toString());
+            }
         }
         return expected == null ? actual == null : expected.equals(actual);
     }
