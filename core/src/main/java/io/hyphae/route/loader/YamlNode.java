@@ -2,12 +2,6 @@ package io.hyphae.route.loader;
 
 import io.hyphae.route.Expression;
 import io.hyphae.route.Location;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -15,7 +9,6 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
-import java.io.StringReader;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.function.Function;
@@ -49,19 +42,8 @@ public final class YamlNode {
      */
     public static Optional<YamlNode> parse(String fileName, String text, Function<String, String> environment, Problems problems,
                                            String emptyMessage) {
-        Node root;
-        try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(true); // reported by YamlNode with a position instead
-            options.setMaxAliasesForCollections(50);
-            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            Location where = mark == null ? new Location(fileName, 1, 1) : new Location(fileName, mark.getLine() + 1, mark.getColumn() + 1);
-            problems.add(where, "", "invalid YAML: " + e.getProblem() + (e.getContext() != null ? " (" + e.getContext() + ")" : ""));
-            return Optional.empty();
-        } catch (YAMLException e) {
-            problems.add(new Location(fileName, 1, 1), "", "invalid YAML: " + e.getMessage());
+        Node root = RouteFileLoader.compose(fileName, text, problems);
+        if (root == null && !problems.isEmpty()) {
             return Optional.empty();
         }
         if (root == null) {
