@@ -322,6 +322,11 @@ public final class BenchmarkRunner {
                 if (format == Format.AVRO) {
                     command.addAll(List.of("--registry-url", registryUrl));
                 }
+                String hyphaeArgs = System.getenv("BENCH_HYPHAE_ARGS");
+                if (hyphaeArgs != null && !hyphaeArgs.isBlank()) {
+                    // e.g. --http 0: the same run with the stage meters on and /metrics served
+                    command.addAll(List.of(hyphaeArgs.trim().split("\\s+")));
+                }
             }
             case "streams" -> {
                 command.add(HandWrittenStreams.class.getName());

@@ -14,14 +14,20 @@ final class AppProcess implements AutoCloseable {
     final Path log;
 
     AppProcess(Path routeFile, String bootstrap, Path workDir, String name) throws IOException {
+        this(routeFile, bootstrap, workDir, name, List.of());
+    }
+
+    /** With more arguments of {@code hyphae run}. */
+    AppProcess(Path routeFile, String bootstrap, Path workDir, String name, List<String> extra) throws IOException {
         this.stateFile = workDir.resolve(name + ".state");
         this.log = workDir.resolve(name + ".log");
         Path stateDir = workDir.resolve(name + "-streams-state");
         Files.createDirectories(stateDir);
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.hyphae.cli.HyphaeCommand",
                 "run", routeFile.toString(), "-b", bootstrap, "--state-file", stateFile.toString(),
-                "-X", "state.dir=" + stateDir);
+                "-X", "state.dir=" + stateDir));
+        command.addAll(extra);
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
@@ -31,6 +37,12 @@ final class AppProcess implements AutoCloseable {
 
     boolean alive() {
         return process.isAlive();
+    }
+
+    /** SIGTERM, then the exit status. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        return process.waitFor();
     }
 
     /** SIGKILL: no shutdown hook, no commit, no leave-group. */

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 + "Kafka broker that Hyphae starts itself (see 'hyphae local')."},
         subcommands = {
             ValidateCommand.class,
+            TestCommand.class,
             DescribeCommand.class,
             RunCommand.class,
             DemoCommand.class,

@@ -2,7 +2,14 @@ package io.hyphae.cli;
 
 import io.hyphae.plan.CheckedFile;
 import io.hyphae.route.RouteFile;
+import io.hyphae.observe.ObserveServer;
 import io.hyphae.runtime.HyphaeApplication;
+import io.hyphae.runtime.RouteMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,6 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -34,6 +42,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Keep the application's state (CREATED, REBALANCING, RUNNING, ...) in this file, e.g. for a container health check.")
     Path stateFile;
 
+    @Option(names = "--http", paramLabel = "[HOST:]PORT",
+            description = "Serve /metrics (Prometheus), /health, /ready and a web console (/) over HTTP on this address; a bare port "
+                + "binds 127.0.0.1, port 0 picks a free one. Off by default.")
+    String http;
+
     @Mixin
     ClientOptions client;
 
@@ -43,20 +56,40 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        InetSocketAddress httpAddress = http == null ? null : httpAddress(http);
         CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
         RouteFile routes = checked.file();
         String bootstrap = client.resolveBootstrap(Optional.of(routes), LocalCommand.printer(spec, true));
         RouteFile effective = client.resolveRegistry(withClientProperties(routes), LocalCommand.printer(spec, true));
+        PrometheusMeterRegistry registry = null;
+        RouteMetrics metrics = RouteMetrics.NONE;
+        if (httpAddress != null) {
+            registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.config().commonTags("application", routes.application());
+            new JvmMemoryMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            metrics = RouteMetrics.of(registry);
+        }
         HyphaeApplication app = new HyphaeApplication(checked.withFile(effective), bootstrap, message -> {
             out.println(LocalTime.now().format(TIME) + " " + message);
             out.flush();
-        });
+        }, metrics);
         out.printf("running %s (application '%s') against %s%n", file, routes.application(), bootstrap);
+        ObserveServer server = null;
+        if (httpAddress != null) {
+            server = ObserveServer.start(httpAddress, registry, app);
+            String base = "http://" + server.address().getHostString() + ":" + server.address().getPort();
+            out.printf("serving %s/metrics, %s/health and %s/ready; the console at %s/%n", base, base, base, base);
+        }
         out.flush();
+        ObserveServer httpServer = server;
         Thread shutdown = new Thread(() -> {
             out.println("stopping...");
             out.flush();
             app.close();
+            if (httpServer != null) {
+                httpServer.close();
+            }
         }, "hyphae-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         if (stateFile != null) {
@@ -69,6 +102,25 @@ final class RunCommand implements Callable<Integer> {
         });
         app.awaitStop();
         return app.state().toString().equals("ERROR") ? 1 : 0;
+    }
+
+    /** {@code PORT} (on 127.0.0.1) or {@code HOST:PORT}. */
+    private InetSocketAddress httpAddress(String value) {
+        int colon = value.lastIndexOf(':');
+        String host = colon < 0 ? "127.0.0.1" : value.substring(0, colon);
+        String port = colon < 0 ? value : value.substring(colon + 1);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            int p = Integer.parseInt(port);
+            if (p < 0 || p > 65535 || host.isEmpty()) {
+                throw new NumberFormatException();
+            }
+            return new InetSocketAddress(host, p);
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--http: expected [HOST:]PORT, e.g. 9464 or 127.0.0.1:9464, got '" + value + "'");
+        }
     }
 
     /** Replaces the file atomically: a health check never reads a half-written state. */

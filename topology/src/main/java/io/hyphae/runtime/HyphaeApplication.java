@@ -8,6 +8,7 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 
 import java.time.Duration;
 import java.util.Properties;
@@ -27,6 +28,8 @@ public final class HyphaeApplication implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private KafkaStreams streams;
     private RepartitionPurger purger;
+    private RouteMetrics metrics = RouteMetrics.NONE;
+    private KafkaStreamsMetrics streamsMetrics;
     private boolean provisioned;
     private final java.util.List<Consumer<KafkaStreams.State>> stateListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -36,7 +39,13 @@ public final class HyphaeApplication implements AutoCloseable {
 
     /** For a file the loader checked: the checker's work (compiled expressions, topic plan) is used, not redone. */
     public HyphaeApplication(CheckedFile checked, String bootstrapServers, Consumer<String> progress) {
-        this(TopologyCompiler.compile(checked, new Formats(checked.file().registry())), bootstrapServers, progress);
+        this(checked, bootstrapServers, progress, RouteMetrics.NONE);
+    }
+
+    /** As above, its stages counting into {@code metrics}, and the streams' own metrics bound to the same registry. */
+    public HyphaeApplication(CheckedFile checked, String bootstrapServers, Consumer<String> progress, RouteMetrics metrics) {
+        this(TopologyCompiler.compile(checked, new Formats(checked.file().registry()), metrics), bootstrapServers, progress);
+        this.metrics = metrics;
     }
 
     public HyphaeApplication(CompiledApplication compiled, String bootstrapServers, Consumer<String> progress) {
@@ -76,6 +85,11 @@ public final class HyphaeApplication implements AutoCloseable {
                 stopped.countDown();
             }
         });
+        if (metrics.enabled()) {
+            // Kafka Streams' own metrics (threads, tasks, the clients', consumer lag per partition) as kafka_* meters.
+            streamsMetrics = new KafkaStreamsMetrics(streams);
+            streamsMetrics.bindTo(metrics.registry());
+        }
         streams.start();
         Object interval = config.get(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG);
         purger = RepartitionPurger.start(compiled.topics(), compiled.file().application(),
@@ -132,6 +146,9 @@ public final class HyphaeApplication implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
         }
         stopped.countDown();
     }

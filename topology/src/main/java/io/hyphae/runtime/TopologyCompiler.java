@@ -67,9 +67,11 @@ public final class TopologyCompiler {
     private final Set<String> storesAdded = new HashSet<>();
     private final Formats formats;
     private final Map<String, PayloadFormat> tableFormats = new HashMap<>();
+    private final RouteMetrics metrics;
 
-    private TopologyCompiler(CheckedFile checked, Formats formats) {
+    private TopologyCompiler(CheckedFile checked, Formats formats, RouteMetrics metrics) {
         this.checked = checked;
+        this.metrics = metrics;
         this.file = checked.file();
         this.app = file.application();
         this.formats = formats;
@@ -85,9 +87,14 @@ public final class TopologyCompiler {
         return compile(RouteChecker.check(file), formats);
     }
 
-    /** Compiles a file the checker passed. */
+    /** Compiles a file the checker passed, with no meters. */
     public static CompiledApplication compile(CheckedFile checked, Formats formats) {
-        return new TopologyCompiler(checked, formats).run();
+        return compile(checked, formats, RouteMetrics.NONE);
+    }
+
+    /** Compiles a file the checker passed; its processors count into {@code metrics}. */
+    public static CompiledApplication compile(CheckedFile checked, Formats formats, RouteMetrics metrics) {
+        return new TopologyCompiler(checked, formats, metrics).run();
     }
 
     private CompiledApplication run() {
@@ -112,7 +119,7 @@ public final class TopologyCompiler {
         topology.addSource(source, BYTES_IN, BYTES_IN, route.from());
         String first = entryNode(checkedStages.get(0));
         String ingestDlq = NodeNames.part(ingest, "dlq");
-        topology.addProcessor(ingest, () -> new IngestProcessor(r, "ingest", format, route.keyFormat(), false, first, ingestDlq), source);
+        topology.addProcessor(ingest, () -> new IngestProcessor(r, "ingest", format, route.keyFormat(), false, first, ingestDlq, metrics), source);
         topology.addSink(ingestDlq, deadLetterTopic, BYTES_OUT, new SourceBytesSerializer(), ingest);
 
         String parent = ingest;
@@ -137,7 +144,8 @@ public final class TopologyCompiler {
             StageProcessor.Wiring wiring = new StageProcessor.Wiring(r, name, topicSink, next, dlqSink, branchSinks, stage.branchTopics(),
                     Map.copyOf(outputSinks), Map.copyOf(stores), format, route.keyFormat(), stage.topic());
             Supplier<StageLogic> stageLogic = logic.get(i);
-            topology.addProcessor(node, () -> new StageProcessor(wiring, stageLogic.get()), parent);
+            RouteMetrics.Stage meters = metrics.stage(r, name);
+            topology.addProcessor(node, () -> new StageProcessor(wiring, stageLogic.get(), meters), parent);
             topology.addSink(topicSink, stage.topic(), BYTES_OUT, new EventSerializer(format), node);
             topology.addSink(dlqSink, deadLetterTopic, BYTES_OUT, new SourceBytesSerializer(), node);
             for (int b = 0; b < branchSinks.size(); b++) {
@@ -186,14 +194,14 @@ public final class TopologyCompiler {
         KeyFormat keyFormat = repartition.keyFormat();
         String repartitionSink = NodeNames.part(node, "repartition");
         String rekeyDlq = NodeNames.part(rekey, "dlq");
-        topology.addProcessor(rekey, () -> new RekeyProcessor(r, name, joinKey, keyFormat, repartitionSink, rekeyDlq), parent);
+        topology.addProcessor(rekey, () -> new RekeyProcessor(r, name, joinKey, keyFormat, repartitionSink, rekeyDlq, metrics.stage(r, name)), parent);
         topology.addSink(rekeyDlq, deadLetterTopic, BYTES_OUT, new SourceBytesSerializer(), rekey);
         topology.addSink(repartitionSink, topic, BYTES_OUT, new EventSerializer(format), new JoinKeyPartitioner(), rekey);
         String resume = NodeNames.part(node, "resume");
         String repartitionSource = NodeNames.part(node, "repartition-source");
         String resumeDlq = NodeNames.part(resume, "dlq");
         topology.addSource(repartitionSource, BYTES_IN, BYTES_IN, topic);
-        topology.addProcessor(resume, () -> new IngestProcessor(r, name, format, route.keyFormat(), true, node, resumeDlq), repartitionSource);
+        topology.addProcessor(resume, () -> new IngestProcessor(r, name, format, route.keyFormat(), true, node, resumeDlq, metrics), repartitionSource);
         topology.addSink(resumeDlq, deadLetterTopic, BYTES_OUT, new SourceBytesSerializer(), resume);
         return resume;
     }

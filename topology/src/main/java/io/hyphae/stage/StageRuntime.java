@@ -1,7 +1,6 @@
 package io.hyphae.stage;
 
 import io.hyphae.event.Event;
-import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -20,8 +19,12 @@ public interface StageRuntime {
 
     ReadOnlyKeyValueStore<Bytes, byte[]> table(String storeName);
 
-    /** A counter reported as {@code <name>-total} and {@code <name>-rate} with the tag {@code hyphae-stage-id=<route>.<stage>}. */
-    Sensor counter(String name);
+    /**
+     * A counter of the stage, reported twice: as the Kafka Streams metrics {@code <name>-total} and {@code <name>-rate}
+     * with the tag {@code hyphae-stage-id=<route>.<stage>}, and as the meter {@code hyphae.stage.<name>} (dashes become
+     * dots) tagged {@code route} and {@code stage}.
+     */
+    StageCounter counter(String name);
 
     /**
      * A state store the stage's spec declared, by its name within the stage: a {@code KeyValueStore<Bytes, byte[]>}

@@ -28,6 +28,24 @@ class CommandLineTest {
     }
 
     @Test
+    void runRefusesAnHttpAddressThatIsNoneBeforeTouchingKafka() {
+        assertThat(run("run", EXAMPLE, "--http", "localhost:port", "-b", "127.0.0.1:1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--http: expected [HOST:]PORT, e.g. 9464 or 127.0.0.1:9464, got 'localhost:port'");
+        assertThat(run("run", EXAMPLE, "--http", "70000", "-b", "127.0.0.1:1")).isEqualTo(2);
+    }
+
+    @Test
+    void testRejectsABrokenTestFileWithPositions(@TempDir Path dir) throws Exception {
+        Files.copy(Path.of("../examples/insurance/insurance-json.yaml"), dir.resolve("shop.yaml"));
+        Path tests = dir.resolve("shop.test.yaml");
+        Files.writeString(tests, "tests:\n  t:\n    given: [ { route: address-changd, value: {} } ]\n    none: [address-changed.dlq]\n");
+        assertThat(run("test", tests.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains(tests + ":3:23: tests.t.given[0].route: no route 'address-changd' in the route file (did you mean 'address-changed'?)")
+                .contains(tests + ": 1 problem");
+        assertThat(run("test", tests.toString().replace(".test.yaml", ".yaml"), "no-such-test")).isEqualTo(1);
+    }
+
+    @Test
     void validateSaysOkForTheExample() {
         assertThat(run("validate", EXAMPLE)).isZero();
         assertThat(out.toString()).contains(EXAMPLE + ": OK (application 'insurance': 2 routes, 5 stages, 1 table, 1 subscriber)");

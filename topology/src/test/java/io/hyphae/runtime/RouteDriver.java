@@ -9,6 +9,9 @@ import io.hyphae.route.RouteFile;
 import io.hyphae.route.SchemaSource;
 import io.hyphae.route.TableDefinition;
 import org.apache.avro.Schema;
+import io.hyphae.plan.RouteChecker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.hyphae.route.loader.RouteFileLoader;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -42,13 +45,15 @@ public final class RouteDriver implements AutoCloseable {
 
     /** The schema registry of Avro routes under test (the real registry server is the subject of the integration tests). */
     public final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    /** The stages' meters: every test runs with them on. */
+    public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final Formats formats;
     private final Path stateDir;
 
-    private RouteDriver(RouteFile file, Properties extra, Instant wallClock) {
+    private RouteDriver(RouteFile file, Properties extra, Instant wallClock, RouteMetrics metrics) {
         this.file = file;
         this.formats = new Formats(file.registry(), () -> registry);
-        this.app = TopologyCompiler.compile(file, formats);
+        this.app = TopologyCompiler.compile(RouteChecker.check(file), formats, metrics == null ? RouteMetrics.of(meters) : metrics);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, file.application());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -69,17 +74,22 @@ public final class RouteDriver implements AutoCloseable {
         }
     }
 
-    private RouteDriver(RouteFile file) {
-        this(file, new Properties(), Instant.now());
+    private RouteDriver(RouteFile file, RouteMetrics metrics) {
+        this(file, new Properties(), Instant.now(), metrics);
     }
 
     public static RouteDriver of(String yaml) {
-        return new RouteDriver(new RouteFileLoader(name -> null).load("test.yaml", yaml));
+        return new RouteDriver(new RouteFileLoader(name -> null).load("test.yaml", yaml), null);
+    }
+
+    /** With the meters in {@code metrics} instead of {@link #meters}. */
+    public static RouteDriver of(String yaml, RouteMetrics metrics) {
+        return new RouteDriver(new RouteFileLoader(name -> null).load("test.yaml", yaml), metrics);
     }
 
     /** With Kafka Streams settings on top of Hyphae's (e.g. {@code state.dir}) and the test driver's wall clock starting at {@code wallClock}. */
     public static RouteDriver of(String yaml, Properties streams, Instant wallClock) {
-        return new RouteDriver(new RouteFileLoader(name -> null).load("test.yaml", yaml), streams, wallClock);
+        return new RouteDriver(new RouteFileLoader(name -> null).load("test.yaml", yaml), streams, wallClock, null);
     }
 
     /** Sends a record with the given event time. */
@@ -93,7 +103,7 @@ public final class RouteDriver implements AutoCloseable {
     }
 
     public static RouteDriver of(Path path) {
-        return new RouteDriver(new RouteFileLoader(name -> null).load(path));
+        return new RouteDriver(new RouteFileLoader(name -> null).load(path), null);
     }
 
     public void send(String topic, String key, String value) {
@@ -179,6 +189,18 @@ public final class RouteDriver implements AutoCloseable {
         return driver.metrics().entrySet().stream()
                 .filter(e -> e.getKey().name().equals(name) && stageId.equals(e.getKey().tags().get("hyphae-stage-id")))
                 .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+    }
+
+    /** A stage meter's count: {@code hyphae.stage.in} and so on; 0 if it was never registered. */
+    public double count(String meter, String route, String stage) {
+        Counter c = meters.find(meter).tag(RouteMetrics.ROUTE, route).tag(RouteMetrics.STAGE, stage).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /** A route meter's count. */
+    public double count(String meter, String route) {
+        Counter c = meters.find(meter).tag(RouteMetrics.ROUTE, route).counter();
+        return c == null ? 0 : c.count();
     }
 
     public Map<String, String> tags(String name) {

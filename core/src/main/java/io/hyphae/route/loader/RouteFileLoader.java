@@ -169,7 +169,7 @@ public final class RouteFileLoader {
     }
 
     /** The YAML node tree of the text; null, with the problem added, when it is not YAML (null too for an empty text). */
-    private static Node compose(String fileName, String text, Problems problems) {
+    static Node compose(String fileName, String text, Problems problems) {
         try {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(true); // reported by YamlNode with a position instead

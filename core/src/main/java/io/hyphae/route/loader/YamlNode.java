@@ -9,7 +9,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
+import java.math.BigInteger;
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.ArrayList;
@@ -33,6 +35,23 @@ public final class YamlNode {
     private final Node node;
     private final String path;
     private final LoadContext context;
+
+    /**
+     * The root node of a YAML text, or empty with a positioned problem when the text is not YAML or is empty. Values
+     * read through {@link #string()} get {@code ${ENV}} references substituted from {@code environment}.
+     */
+    public static Optional<YamlNode> parse(String fileName, String text, Function<String, String> environment, Problems problems,
+                                           String emptyMessage) {
+        Node root = RouteFileLoader.compose(fileName, text, problems);
+        if (root == null && !problems.isEmpty()) {
+            return Optional.empty();
+        }
+        if (root == null) {
+            problems.add(new Location(fileName, 1, 1), "", emptyMessage);
+            return Optional.empty();
+        }
+        return Optional.of(new YamlNode(root, "", new LoadContext(fileName, new EnvSubstitution(environment), problems)));
+    }
 
     YamlNode(Node node, String path, LoadContext context) {
         this.node = node;
@@ -252,6 +271,68 @@ public final class YamlNode {
         Map<String, String> out = new LinkedHashMap<>();
         namedEntries().ifPresent(m -> m.entries().forEach((k, v) -> v.string().ifPresent(s -> out.put(k, s))));
         return out;
+    }
+
+    /**
+     * The node as plain data, as a JSON parser would give it: mappings as {@code LinkedHashMap}s, lists, text,
+     * {@code Long} or {@code BigInteger} whole numbers, {@code Double}s, booleans and null. No {@code ${ENV}}
+     * substitution: the data is taken as written.
+     */
+    public Object plain() {
+        if (node instanceof MappingNode mapping) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            Map<String, Object> merged = new LinkedHashMap<>();
+            for (NodeTuple tuple : mapping.getValue()) {
+                if (tuple.getKeyNode().getTag().equals(Tag.MERGE)) {
+                    // << : *anchor (or a list of them): the anchors' fields, under the mapping's own
+                    Node value = tuple.getValueNode();
+                    List<Node> sources = value instanceof SequenceNode seq ? seq.getValue() : List.of(value);
+                    for (Node source : sources) {
+                        if (new YamlNode(source, path, context).plain() instanceof Map<?, ?> fields) {
+                            fields.forEach((k, v) -> merged.putIfAbsent((String) k, v));
+                        }
+                    }
+                    continue;
+                }
+                keyOf(tuple).ifPresent(k -> out.put(k, new YamlNode(tuple.getValueNode(), childPath(k), context).plain()));
+            }
+            if (merged.isEmpty()) {
+                return out;
+            }
+            merged.keySet().removeAll(out.keySet());
+            merged.putAll(out);
+            return merged;
+        }
+        if (node instanceof SequenceNode seq) {
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < seq.getValue().size(); i++) {
+                out.add(new YamlNode(seq.getValue().get(i), path + "[" + i + "]", context).plain());
+            }
+            return out;
+        }
+        if (isNull()) {
+            return null;
+        }
+        ScalarNode scalar = (ScalarNode) node;
+        String text = scalar.getValue();
+        Tag tag = scalar.getTag();
+        try {
+            if (tag.equals(Tag.INT)) {
+                String digits = text.replace("_", "");
+                BigInteger big = new BigInteger(digits);
+                return big.bitLength() < 64 ? (Object) big.longValue() : big;
+            }
+            if (tag.equals(Tag.FLOAT)) {
+                return Double.parseDouble(text.replace("_", ""));
+            }
+        } catch (NumberFormatException e) {
+            // a YAML number Java does not read (0x1F, .inf...): kept as text
+            return text;
+        }
+        if (tag.equals(Tag.BOOL)) {
+            return text.equalsIgnoreCase("true") || text.equalsIgnoreCase("yes") || text.equalsIgnoreCase("on");
+        }
+        return text;
     }
 
     String childPath(String key) {

@@ -5,6 +5,7 @@ import io.hyphae.format.PayloadFormat;
 import io.hyphae.route.KeyFormat;
 import io.hyphae.event.LineageHeaders;
 import io.hyphae.event.Event;
+import io.hyphae.runtime.RouteMetrics;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -31,13 +32,18 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
     private final boolean resume;
     private final String next;
     private final String deadLetterSink;
+    private final RouteMetrics.Route routeMeters;
+    private final RouteMetrics.Stage stageMeters;
     private ProcessorContext<byte[], Event> context;
 
     /**
      * @param resume true after a repartition topic: lineage is already there and the join key header is read
+     * @param metrics the route's entry is counted as the route's; a resume's failures as its stage's
      */
     public IngestProcessor(String route, String stageName, PayloadFormat format, KeyFormat keyFormat, boolean resume,
-                           String next, String deadLetterSink) {
+                           String next, String deadLetterSink, RouteMetrics metrics) {
+        this.routeMeters = resume ? null : metrics.route(route);
+        this.stageMeters = resume ? metrics.stage(route, stageName) : null;
         this.route = route;
         this.stageName = stageName;
         this.format = format;
@@ -58,6 +64,9 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
         String topic = meta.map(RecordMetadata::topic).orElse(null);
         int partition = meta.map(RecordMetadata::partition).orElse(-1);
         long offset = meta.map(RecordMetadata::offset).orElse(-1L);
+        if (routeMeters != null) {
+            routeMeters.in.increment();
+        }
         Headers headers = resume ? record.headers() : lineage(record.headers(), topic, partition, offset);
         Map<String, Object> value;
         Object key;
@@ -72,6 +81,13 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
                 headers.remove(LineageHeaders.JOIN_KEY);
             }
         } catch (RuntimeException e) {
+            if (routeMeters != null) {
+                routeMeters.undecodable.increment();
+            } else {
+                // Counted as the stage's: it never reaches the stage's node.
+                stageMeters.in.increment();
+                stageMeters.deadLettered.increment();
+            }
             Event failed = new Event(topic, record.key(), record.value(), null, Map.of(), headers);
             Headers dlq = DeadLetters.headers(record.headers(), LineageHeaders.stage(route, stageName), "cannot decode: " + DeadLetters.reason(e),
                     e.getClass().getName(), topic, partition, offset);

@@ -5,6 +5,7 @@ import io.hyphae.format.Keys;
 import io.hyphae.route.KeyFormat;
 import io.hyphae.event.LineageHeaders;
 import io.hyphae.event.Event;
+import io.hyphae.runtime.RouteMetrics;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -26,10 +27,12 @@ public final class RekeyProcessor implements Processor<byte[], Event, byte[], Ev
     private final KeyFormat keyFormat;
     private final String repartitionSink;
     private final String deadLetterSink;
+    private final RouteMetrics.Stage meters;
     private ProcessorContext<byte[], Event> context;
 
     public RekeyProcessor(String route, String stage, CompiledExpression joinKey, KeyFormat keyFormat,
-                          String repartitionSink, String deadLetterSink) {
+                          String repartitionSink, String deadLetterSink, RouteMetrics.Stage meters) {
+        this.meters = meters;
         this.route = route;
         this.stage = stage;
         this.joinKey = joinKey;
@@ -50,6 +53,9 @@ public final class RekeyProcessor implements Processor<byte[], Event, byte[], Ev
         try {
             key = Keys.encode(joinKey.evaluate(event), keyFormat);
         } catch (RuntimeException e) {
+            // Counted as the stage's: it never reaches the stage's node.
+            meters.in.increment();
+            meters.deadLettered.increment();
             DeadLetters.forward(context, record, route, stage, DeadLetters.reason(e), e, deadLetterSink);
             return;
         }

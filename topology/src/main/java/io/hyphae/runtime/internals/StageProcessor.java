@@ -4,9 +4,12 @@ import io.hyphae.event.LineageHeaders;
 import io.hyphae.event.Event;
 import io.hyphae.format.PayloadFormat;
 import io.hyphae.route.KeyFormat;
+import io.hyphae.runtime.RouteMetrics;
 import io.hyphae.stage.Outcome;
+import io.hyphae.stage.StageCounter;
 import io.hyphae.stage.StageLogic;
 import io.hyphae.stage.StageRuntime;
+import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
@@ -46,15 +49,19 @@ public final class StageProcessor implements Processor<byte[], Event, byte[], Ev
     private final byte[] stageBytes;
     private final byte[][] branchTopicBytes;
     private final KeptEvents kept;
+    private final RouteMetrics.Stage meters;
+    private final boolean timed;
     private ProcessorContext<byte[], Event> context;
     private byte[] recordKey;
     private long recordTimestamp;
     private Sensor dropped;
     private Sensor deadLettered;
 
-    public StageProcessor(Wiring wiring, StageLogic logic) {
+    public StageProcessor(Wiring wiring, StageLogic logic, RouteMetrics.Stage meters) {
         this.wiring = wiring;
         this.logic = logic;
+        this.meters = meters;
+        this.timed = meters.timed();
         this.stageBytes = LineageHeaders.stage(wiring.route(), wiring.stage()).getBytes(StandardCharsets.UTF_8);
         this.branchTopicBytes = wiring.branchTopics().stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
         this.kept = new KeptEvents(wiring.format(), wiring.keyFormat(), wiring.stageTopic());
@@ -76,8 +83,13 @@ public final class StageProcessor implements Processor<byte[], Event, byte[], Ev
         }
 
         @Override
-        public Sensor counter(String name) {
-            return StageProcessor.this.counter(context, name);
+        public StageCounter counter(String name) {
+            Sensor sensor = StageProcessor.this.counter(context, name);
+            Counter counter = meters.counter(name);
+            return () -> {
+                sensor.record();
+                counter.increment();
+            };
         }
 
         @Override
@@ -145,9 +157,11 @@ public final class StageProcessor implements Processor<byte[], Event, byte[], Ev
     }
 
     private void forward(Record<byte[], Event> record) {
+        meters.out.increment();
         // The stage topic names the stage: the record goes as it is, its headers shared (they are only read).
         if (wiring.stageSink() != null) {
             context.forward(record, wiring.stageSink());
+            written(record);
         }
         if (wiring.next() != null) {
             context.forward(record, wiring.next());
@@ -162,15 +176,20 @@ public final class StageProcessor implements Processor<byte[], Event, byte[], Ev
     @Override
     public void process(Record<byte[], Event> record) {
         Event event = record.value();
+        meters.in.increment();
         Outcome outcome;
         Exception failure = null;
         recordKey = record.key();
         recordTimestamp = record.timestamp();
+        long start = timed ? System.nanoTime() : 0;
         try {
             outcome = logic.apply(event);
         } catch (RuntimeException e) {
             failure = e;
             outcome = Outcome.deadLetter(DeadLetters.reason(e));
+        }
+        if (timed) {
+            meters.processed(System.nanoTime() - start);
         }
         // A partitioned join's key (carried across its repartition topic) is this stage's only.
         event.joinKey(null);
@@ -181,15 +200,18 @@ public final class StageProcessor implements Processor<byte[], Event, byte[], Ev
             case HANDLED:
                 break;
             case BRANCH: {
+                meters.out.increment();
                 int branch = outcome.branchIndex();
                 if (wiring.stageSink() != null) {
                     context.forward(record.withHeaders(with(record.headers(), LineageHeaders.DESTINATION, branchTopicBytes[branch])),
                             wiring.stageSink());
+                    written(record);
                 }
                 context.forward(record.withHeaders(with(record.headers(), LineageHeaders.STAGE, stageBytes)), wiring.branchSinks().get(branch));
                 break;
             }
             case DROP:
+                meters.dropped.increment();
                 dropped.record();
                 break;
             case DEAD_LETTER:
@@ -199,8 +221,15 @@ public final class StageProcessor implements Processor<byte[], Event, byte[], Ev
     }
 
     private void deadLetter(Record<byte[], Event> record, String reason, Exception failure) {
+        meters.deadLettered.increment();
         deadLettered.record();
         DeadLetters.forward(context, record, wiring.route(), wiring.stage(), reason, failure, wiring.deadLetterSink());
+    }
+
+    private void written(Record<byte[], Event> record) {
+        if (timed) {
+            meters.written(record.timestamp(), context.currentSystemTimeMs());
+        }
     }
 
     /** A copy with one header more: the producer makes a record's headers read-only once sent. */

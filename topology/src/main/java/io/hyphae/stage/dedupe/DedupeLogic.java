@@ -9,7 +9,7 @@ import io.hyphae.stage.Outcome;
 import io.hyphae.stage.StageLogic;
 import io.hyphae.stage.StageRuntime;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.metrics.Sensor;
+import io.hyphae.stage.StageCounter;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.WindowStore;
@@ -34,7 +34,7 @@ final class DedupeLogic implements StageLogic {
     private final boolean audit;
     private StageRuntime runtime;
     private WindowStore<Bytes, byte[]> seen;
-    private Sensor duplicates;
+    private StageCounter duplicates;
 
     DedupeLogic(CompiledExpression id, Duration within, OnDuplicate onDuplicate, boolean audit) {
         this.id = id;
@@ -75,7 +75,7 @@ final class DedupeLogic implements StageLogic {
             seen.put(key, self, timestamp);
             return Outcome.CONTINUE;
         }
-        duplicates.record();
+        duplicates.increment();
         if (audit) {
             runtime.output(DedupeSpec.DUPLICATES_OUTPUT, runtime.recordKey(), event, timestamp);
         }

@@ -14,9 +14,9 @@ import io.hyphae.event.Event;
 import io.hyphae.stage.Outcome;
 import io.hyphae.spec.StageSpec;
 import io.hyphae.stage.StageBuilder;
+import io.hyphae.stage.StageCounter;
 import io.hyphae.stage.StageLogic;
 import io.hyphae.stage.StageRuntime;
-import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -51,7 +51,7 @@ public final class EnrichBuilder implements StageBuilder<EnrichDefinition> {
         private final String as;
         private final OnMiss onMiss;
         private ReadOnlyKeyValueStore<Bytes, byte[]> store;
-        private Sensor misses;
+        private StageCounter misses;
 
         EnrichLogic(String storeName, CompiledExpression key, TableDefinition table, PayloadFormat rowFormat, String as, OnMiss onMiss) {
             this.storeName = storeName;
@@ -78,7 +78,7 @@ public final class EnrichBuilder implements StageBuilder<EnrichDefinition> {
             byte[] row = lookup == null ? null : store.get(Bytes.wrap(lookup));
             Object enrichment;
             if (row == null) {
-                misses.record();
+                misses.increment();
                 switch (onMiss) {
                     case DROP:
                         return Outcome.DROP;

@@ -11,7 +11,7 @@ import io.hyphae.stage.StageLogic;
 import io.hyphae.stage.StageRuntime;
 import io.hyphae.stage.StageRuntime.KeptEvent;
 import com.google.protobuf.Timestamp;
-import org.apache.kafka.common.metrics.Sensor;
+import io.hyphae.stage.StageCounter;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -46,9 +46,9 @@ final class ResequenceLogic implements StageLogic {
     private StageRuntime runtime;
     private KeyValueStore<Bytes, byte[]> held;
     private KeyValueStore<Bytes, byte[]> groups;
-    private Sensor late;
-    private Sensor gaps;
-    private Sensor releasedEarly;
+    private StageCounter late;
+    private StageCounter gaps;
+    private StageCounter releasedEarly;
 
     ResequenceLogic(ResequenceDefinition definition, CompiledExpression by, CompiledExpression group) {
         this.definition = definition;
@@ -120,7 +120,7 @@ final class ResequenceLogic implements StageLogic {
             }
         }
         while (state.held > capacity) {
-            releasedEarly.record();
+            releasedEarly.increment();
             releaseLowest(groupKey, state);
             releaseConsecutive(groupKey, state);
             waitFrom(state, now);
@@ -175,7 +175,7 @@ final class ResequenceLogic implements StageLogic {
         long position = position(first.key);
         KeptEvent kept = runtime.restore(first.value);
         if (mode == ResequenceMode.SEQUENCE && state.started && position > state.last + 1) {
-            gaps.record();
+            gaps.increment();
             kept.event().headers().remove(LineageHeaders.RESEQUENCE_GAP);
             kept.event().headers().add(LineageHeaders.RESEQUENCE_GAP,
                     ((state.last + 1) + "-" + (position - 1)).getBytes(StandardCharsets.UTF_8));
@@ -214,7 +214,7 @@ final class ResequenceLogic implements StageLogic {
     }
 
     private Outcome late(Event event, String reason) {
-        late.record();
+        late.increment();
         return switch (onLate) {
             case DROP -> Outcome.DROP;
             case PASS -> Outcome.CONTINUE;

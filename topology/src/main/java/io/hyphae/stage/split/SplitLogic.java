@@ -10,7 +10,7 @@ import io.hyphae.stage.Outcome;
 import io.hyphae.stage.StageLogic;
 import io.hyphae.stage.StageRuntime;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.metrics.Sensor;
+import io.hyphae.stage.StageCounter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -28,8 +28,8 @@ final class SplitLogic implements StageLogic {
     private final CompiledExpression key;
     private final KeyFormat keyFormat;
     private StageRuntime runtime;
-    private Sensor empty;
-    private Sensor children;
+    private StageCounter empty;
+    private StageCounter children;
 
     SplitLogic(CompiledExpression items, List<List<String>> keep, CompiledExpression key, KeyFormat keyFormat) {
         this.items = items;
@@ -53,7 +53,7 @@ final class SplitLogic implements StageLogic {
                     + (Values.isNull(value) ? "null" : value.getClass().getSimpleName()));
         }
         if (list.isEmpty()) {
-            empty.record();
+            empty.increment();
             return Outcome.HANDLED;
         }
         // Evaluate every child's key first: a failure dead-letters the parent, and no child is emitted.
@@ -78,7 +78,7 @@ final class SplitLogic implements StageLogic {
         }
         for (int i = 0; i < count; i++) {
             runtime.emit(keys[i], out[i], runtime.recordTimestamp());
-            children.record();
+            children.increment();
         }
         return Outcome.HANDLED;
     }

@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A schema registry in memory for TopologyTestDriver tests, with backward compatibility per subject.
+ * A schema registry in memory, with backward compatibility per subject: what {@code hyphae test} and the TopologyTestDriver tests
+ * give Avro routes.
  * The real registry server is the subject of the integration tests.
  */
 public final class InMemorySchemaRegistry implements SchemaRegistry {
