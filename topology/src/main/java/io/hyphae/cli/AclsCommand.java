@@ -5,6 +5,8 @@ import io.hyphae.plan.CheckedSubscriber;
 import io.hyphae.plan.TopicNames;
 import io.hyphae.plan.TopicSpec;
 import io.hyphae.route.RouteFile;
+import io.hyphae.runtime.StreamsConfigFactory;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,9 +25,11 @@ import java.util.concurrent.Callable;
 
 @Command(name = "acls",
         description = {"Print the minimal ACLs the application's principal needs, as kafka-acls.sh commands.",
-            "Read on inputs and tables; write on stage, dead-letter and destination topics; create on the topics Hyphae "
-                + "creates when missing; the consumer group (the application id) and the transactional ids of "
-                + "exactly-once (prefixed by the application id); plus what 'hyphae dlq replay' needs."},
+            "Read on inputs and tables; Write on stage, dead-letter and destination topics; Create on the topics Hyphae "
+                + "creates when missing (Describe where neither Read nor Write implies it); Read on the consumer group (the "
+                + "application id); Write on the transactional ids of exactly-once (prefixed '<application>-'); plus what "
+                + "'hyphae dlq replay' needs (prefixed '<application>.'). Each printed operation is one the broker checks: "
+                + "'hyphae run' and 'dlq replay' fail, naming it, without it."},
         mixinStandardHelpOptions = true)
 final class AclsCommand implements Callable<Integer> {
 
@@ -63,14 +67,15 @@ final class AclsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** kafka-acls.sh --add lines, one per resource, operations merged. */
+    /**
+     * kafka-acls.sh --add lines, one per resource, operations merged. Describe is printed only where neither Read nor
+     * Write is: the authorizer implies Describe from either, so every printed operation is one the application uses.
+     */
     static List<String> commands(CheckedFile checked, String principal) {
         RouteFile routes = checked.file();
         Map<String, Set<String>> topics = new LinkedHashMap<>();
         for (TopicSpec t : checked.topics()) {
             Set<String> ops = topics.computeIfAbsent(t.name(), k -> new LinkedHashSet<>());
-            ops.add("Describe");
-            ops.add("Create");
             switch (t.role()) {
                 case INPUT, TABLE -> ops.add("Read");
                 case STAGE, DEAD_LETTER, DESTINATION -> ops.add("Write");
@@ -88,11 +93,40 @@ final class AclsCommand implements Callable<Integer> {
         });
         List<String> lines = new ArrayList<>();
         String base = "kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\" --add --allow-principal " + principal;
-        topics.forEach((topic, ops) -> lines.add(base + ops(ops) + " --topic " + topic));
-        lines.add(base + ops(List.of("Read", "Describe")) + " --group " + routes.application());
-        lines.add(base + ops(List.of("Write", "Describe")) + " --transactional-id " + routes.application() + " --resource-pattern-type prefixed");
-        lines.add(base + ops(List.of("Read", "Describe")) + " --group " + routes.application() + ". --resource-pattern-type prefixed");
+        // Hyphae creates the topics that are missing, so each needs Create (and Describe, implied or given).
+        topics.forEach((topic, ops) -> lines.add(base + ops(ordered(ops, true)) + " --topic " + topic));
+        lines.add(base + ops(List.of("Read")) + " --group " + routes.application());
+        if (exactlyOnce(routes)) {
+            // Kafka Streams' transactional ids under exactly_once_v2: <application.id>-<process id>-<thread>.
+            lines.add(base + ops(List.of("Write")) + " --transactional-id " + routes.application() + "- --resource-pattern-type prefixed");
+        }
+        // dlq replay: group and transactional id <application>.<route>.dlq-replay
+        lines.add(base + ops(List.of("Write")) + " --transactional-id " + routes.application() + ". --resource-pattern-type prefixed");
+        lines.add(base + ops(List.of("Read")) + " --group " + routes.application() + ". --resource-pattern-type prefixed");
         return lines;
+    }
+
+    /** Whether the file's Streams run under exactly-once (the default), which needs transactional ids. */
+    static boolean exactlyOnce(RouteFile routes) {
+        Object guarantee = StreamsConfigFactory.forRun(routes, "unused:9092").get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+        return !StreamsConfig.AT_LEAST_ONCE.equals(guarantee);
+    }
+
+    /** Read, Write, then Create; Describe only when neither Read nor Write implies it. */
+    private static List<String> ordered(Set<String> ops, boolean create) {
+        List<String> out = new ArrayList<>();
+        for (String op : List.of("Read", "Write")) {
+            if (ops.contains(op)) {
+                out.add(op);
+            }
+        }
+        if (create) {
+            out.add("Create");
+        }
+        if (!ops.contains("Read") && !ops.contains("Write")) {
+            out.add("Describe");
+        }
+        return out;
     }
 
     /** The Connect worker's principal, for the subscribers' connectors: read the topic, write the dead letters, commit. */
@@ -101,9 +135,9 @@ final class AclsCommand implements Callable<Integer> {
         String base = "kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\" --add --allow-principal " + principal;
         for (CheckedSubscriber s : checked.subscribers()) {
             lines.add("# subscriber " + s.definition().name() + " (connector " + s.connector() + ")");
-            lines.add(base + ops(List.of("Read", "Describe")) + " --topic " + s.topic());
-            lines.add(base + ops(List.of("Write", "Describe")) + " --topic " + s.deadLetterTopic());
-            lines.add(base + ops(List.of("Read", "Describe")) + " --group connect-" + s.connector());
+            lines.add(base + ops(List.of("Read")) + " --topic " + s.topic());
+            lines.add(base + ops(List.of("Write")) + " --topic " + s.deadLetterTopic());
+            lines.add(base + ops(List.of("Read")) + " --group connect-" + s.connector());
         }
         return lines;
     }

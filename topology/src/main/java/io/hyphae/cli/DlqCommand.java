@@ -5,6 +5,7 @@ import io.hyphae.route.RouteDefinition;
 import io.hyphae.route.RouteFile;
 import io.hyphae.event.LineageHeaders;
 import io.hyphae.plan.TopicNames;
+import io.hyphae.runtime.NotAuthorizedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -166,28 +167,33 @@ final class DlqCommand implements Runnable {
             pp.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
             pp.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(TopicSpec.MAX_RECORD_BYTES));
             int replayed = 0;
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
-                producer.initTransactions();
-                List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                        .map(i -> new TopicPartition(topic, i.partition())).toList();
-                consumer.assign(partitions);
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-                while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                    ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
-                    if (batch.isEmpty()) {
-                        continue;
+            try {
+                try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+                    producer.initTransactions();
+                    List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                            .map(i -> new TopicPartition(topic, i.partition())).toList();
+                    consumer.assign(partitions);
+                    Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                    while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                        ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
+                        if (batch.isEmpty()) {
+                            continue;
+                        }
+                        producer.beginTransaction();
+                        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                        for (ConsumerRecord<byte[], byte[]> r : batch) {
+                            producer.send(new ProducerRecord<>(input, null, r.timestamp(), r.key(), r.value(), replayHeaders(r)));
+                            offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                            replayed++;
+                        }
+                        producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                        producer.commitTransaction();
                     }
-                    producer.beginTransaction();
-                    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-                    for (ConsumerRecord<byte[], byte[]> r : batch) {
-                        producer.send(new ProducerRecord<>(input, null, r.timestamp(), r.key(), r.value(), replayHeaders(r)));
-                        offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-                        replayed++;
-                    }
-                    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-                    producer.commitTransaction();
                 }
+            } catch (RuntimeException e) {
+                // The replay reads the dead letters and writes the input, as group and transactional id 'id'.
+                throw NotAuthorizedException.explain(e, t -> t.equals(input) ? "Write" : "Read", id, id).orElseThrow(() -> e);
             }
             spec.commandLine().getOut().printf("replayed %d dead letter%s from %s into %s%n", replayed, replayed == 1 ? "" : "s", topic, input);
             spec.commandLine().getOut().flush();

@@ -9,6 +9,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
@@ -26,6 +27,7 @@ public final class HyphaeApplication implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private KafkaStreams streams;
     private boolean provisioned;
+    private volatile RuntimeException failure;
     private final java.util.List<Consumer<KafkaStreams.State>> stateListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HyphaeApplication(RouteFile file, String bootstrapServers, Consumer<String> progress) {
@@ -63,7 +65,16 @@ public final class HyphaeApplication implements AutoCloseable {
     public void start() throws InterruptedException {
         provision();
         streams = new KafkaStreams(compiled.topology(), config);
+        String application = compiled.file().application();
         streams.setUncaughtExceptionHandler(e -> {
+            // A missing ACL fails every replacement thread the same way: stop, naming it, instead of looping.
+            Optional<NotAuthorizedException> denied = NotAuthorizedException.explain(e,
+                    topic -> NotAuthorizedException.fromProducer(e) ? "Write" : "Read", application, application + "-");
+            if (denied.isPresent()) {
+                failure = denied.get();
+                progress.accept("error: " + failure.getMessage());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             progress.accept("stream thread failed, replacing it: " + e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -80,6 +91,11 @@ public final class HyphaeApplication implements AutoCloseable {
     /** Called on every state change of the streams (e.g. to publish health). */
     public void onStateChange(Consumer<KafkaStreams.State> listener) {
         stateListeners.add(listener);
+    }
+
+    /** Why the streams stopped on their own, when they did for a reason Hyphae explains (a permission the broker refused). */
+    public Optional<RuntimeException> failure() {
+        return Optional.ofNullable(failure);
     }
 
     public KafkaStreams streams() {
