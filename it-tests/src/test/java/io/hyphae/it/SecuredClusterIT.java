@@ -1,6 +1,7 @@
 package io.hyphae.it;
 
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,7 +156,20 @@ class SecuredClusterIT {
         HyphaeProcess.Result refused = hyphae("wrong-password", env(wrong), "run", example.file.toString(),
                 "-X", "state.dir=" + dir.resolve("streams-state-2"));
         assertThat(refused.code()).as(refused.output()).isNotZero();
-        assertThat(refused.output()).contains("error: ").containsIgnoringCase("authentication failed");
+        assertThat(refused.output()).contains("error: cannot authenticate with the brokers: Authentication failed").contains("invalid credentials with SASL mechanism SCRAM-SHA-512");
+
+        // A principal with every printed ACL but its consumer group's: the run stops by itself with one line naming it.
+        cluster.addUser("app2", password);
+        cluster.addAcls(AclScript.parse(acls.output().replace("--allow-principal User:app ", "--allow-principal User:app2 ")).stream()
+                .filter(b -> b.entry().principal().equals("User:app2"))
+                .filter(b -> !(b.pattern().resourceType() == ResourceType.GROUP && b.pattern().name().equals("insurance")))
+                .toList());
+        Map<String, String> app2 = env(password);
+        app2.put("KAFKA_USER", "app2");
+        HyphaeProcess.Result noGroup = hyphae("no-group", app2, "run", example.file.toString(), "-X", "state.dir=" + dir.resolve("streams-state-3"));
+        assertThat(noGroup.code()).as(noGroup.output()).isEqualTo(1);
+        assertThat(noGroup.output()).contains("error: not authorized: the broker refused Read on group 'insurance' (GroupAuthorizationException)")
+                .doesNotContain("\tat ").doesNotContain("stream thread failed, replacing it");
 
         for (String output : printed) {
             assertThat(output).doesNotContain(password).doesNotContain(wrong).doesNotContain(webhookKey)

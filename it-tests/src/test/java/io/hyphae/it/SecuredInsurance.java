@@ -89,7 +89,7 @@ final class SecuredInsurance {
     /** A hyphae command line as the super user: bootstrap, registry and its SASL/TLS settings given as options. */
     String[] withAdmin(String... args) {
         List<String> out = new ArrayList<>(List.of(args));
-        out.addAll(List.of("-b", cluster.bootstrapServers(), "--registry-url", registryUrl));
+        out.addAll(List.of("-b", cluster.bootstrapServers(), "--no-local", "--registry-url", registryUrl));
         cluster.adminClient().forEach((k, v) -> {
             if (!k.equals("bootstrap.servers")) {
                 out.addAll(List.of("-X", k + "=" + v));

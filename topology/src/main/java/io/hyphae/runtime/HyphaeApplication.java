@@ -4,6 +4,7 @@ import io.hyphae.format.Formats;
 import io.hyphae.plan.CheckedFile;
 import io.hyphae.route.RouteFile;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -75,7 +76,13 @@ public final class HyphaeApplication implements AutoCloseable {
                 progress.accept("error: " + failure.getMessage());
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
-            progress.accept("stream thread failed, replacing it: " + e);
+            Optional<AuthenticationException> unauthenticated = authenticationCause(e);
+            if (unauthenticated.isPresent()) {
+                failure = NotAuthorizedException.unauthenticated(unauthenticated.get());
+                progress.accept("error: " + failure.getMessage());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+            progress.accept("stream thread failed, replacing it: " + causes(e));
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> {
@@ -91,6 +98,24 @@ public final class HyphaeApplication implements AutoCloseable {
     /** Called on every state change of the streams (e.g. to publish health). */
     public void onStateChange(Consumer<KafkaStreams.State> listener) {
         stateListeners.add(listener);
+    }
+
+    /** The exception and each of its causes, without stack frames. */
+    static String causes(Throwable failure) {
+        StringBuilder out = new StringBuilder(String.valueOf(failure));
+        for (Throwable t = failure.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            out.append("; caused by ").append(t);
+        }
+        return out.toString();
+    }
+
+    private static Optional<AuthenticationException> authenticationCause(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AuthenticationException a) {
+                return Optional.of(a);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Why the streams stopped on their own, when they did for a reason Hyphae explains (a permission the broker refused). */

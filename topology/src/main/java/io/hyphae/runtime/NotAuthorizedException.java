@@ -1,5 +1,6 @@
 package io.hyphae.runtime;
 
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
@@ -35,6 +36,12 @@ public final class NotAuthorizedException extends RuntimeException {
         this.operation = operation;
         this.resourceType = resourceType;
         this.resource = resource;
+    }
+
+    /** The brokers did not accept the client's credentials (SASL) or certificate (TLS). */
+    public static IllegalStateException unauthenticated(AuthenticationException cause) {
+        return new IllegalStateException("cannot authenticate with the brokers: " + cause.getMessage()
+                + " (check the credentials and TLS settings in kafka.properties or -X, e.g. sasl.jaas.config)", cause);
     }
 
     /** {@code operation} on a resource, {@code grant} the operation of the ACL that allows it (Write allows Describe...). */

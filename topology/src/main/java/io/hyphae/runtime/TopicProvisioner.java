@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -186,6 +187,9 @@ public final class TopicProvisioner {
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof TopicAuthorizationException denied) {
                     throw NotAuthorizedException.refused("Describe", describeGrant(entry.getKey()), "topic", entry.getKey(), denied);
+                }
+                if (e.getCause() instanceof AuthenticationException failed) {
+                    throw NotAuthorizedException.unauthenticated(failed);
                 }
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw new IllegalStateException("cannot describe topic '" + entry.getKey() + "': " + e.getCause().getMessage(), e.getCause());
