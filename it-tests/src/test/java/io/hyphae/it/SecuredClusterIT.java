@@ -41,12 +41,20 @@ class SecuredClusterIT {
             "ssl.truststore.type: PKCS12",
             "ssl.truststore.location: ${KAFKA_TRUSTSTORE}",
             "ssl.truststore.password: ${KAFKA_TRUSTSTORE_PASSWORD}");
+    /** The registry behind TLS and basic auth, its secrets through ${ENV} too. */
+    static final List<String> REGISTRY = List.of(
+            "basicAuth: ${REGISTRY_USER_INFO}",
+            "properties:",
+            "  ssl.truststore.location: ${KAFKA_TRUSTSTORE}",
+            "  ssl.truststore.password: ${KAFKA_TRUSTSTORE_PASSWORD}");
 
     @TempDir
     static Path dir;
 
     private SecuredKafkaCluster cluster;
     private String registryUrl;
+    private RegistryTlsProxy registryProxy;
+    private final String registryPassword = "registry-password-" + UUID.randomUUID();
     private final String password = "app-password-" + UUID.randomUUID();
     private final String webhookKey = Base64.getEncoder().encodeToString(UUID.randomUUID().toString().getBytes());
     private final List<String> printed = new ArrayList<>();
@@ -55,20 +63,30 @@ class SecuredClusterIT {
     void start(RegistryServer registry) throws Exception {
         cluster = new SecuredKafkaCluster(Files.createDirectories(dir.resolve("tls")));
         registryUrl = registry.url();
+        registryProxy = new RegistryTlsProxy(registryUrl, cluster.certificates().keystore(), cluster.certificates().password(),
+                "app:" + registryPassword);
         cluster.addUser("app", password);
     }
 
     @AfterAll
     void stop() throws Exception {
+        if (registryProxy != null) {
+            registryProxy.close();
+        }
         if (cluster != null) {
             cluster.close();
         }
     }
 
     private Map<String, String> env(String kafkaPassword) {
+        return env(kafkaPassword, registryPassword);
+    }
+
+    private Map<String, String> env(String kafkaPassword, String registryPassword) {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP", cluster.bootstrapServers());
-        env.put("SCHEMA_REGISTRY_URL", registryUrl);
+        env.put("SCHEMA_REGISTRY_URL", registryProxy.url());
+        env.put("REGISTRY_USER_INFO", "app:" + registryPassword);
         env.put("KAFKA_USER", "app");
         env.put("KAFKA_PASSWORD", kafkaPassword);
         env.put("KAFKA_TRUSTSTORE", cluster.certificates().truststore().toString());
@@ -87,7 +105,7 @@ class SecuredClusterIT {
 
     @Test
     void theInsuranceExampleRunsEndToEndWithExactlyThePrintedAclsAndPrintsNoSecret() throws Exception {
-        SecuredInsurance example = new SecuredInsurance(cluster, registryUrl, dir, "insurance", PROPERTIES);
+        SecuredInsurance example = new SecuredInsurance(cluster, registryUrl, dir, "insurance", PROPERTIES, REGISTRY);
         Map<String, String> env = env(password);
 
         HyphaeProcess.Result acls = hyphae("acls", env, "acls", example.file.toString(), "--principal", "User:app");
@@ -144,6 +162,9 @@ class SecuredClusterIT {
             assertThat(replayEmpty.code()).as(replayEmpty.output()).isZero();
             assertThat(replayEmpty.output()).contains("replayed 0 dead letters");
 
+            // Every registry call of the application went through TLS with the right credentials.
+            assertThat(registryProxy.forwarded()).isPositive();
+            assertThat(registryProxy.refused()).isZero();
             assertThat(run.alive()).isTrue();
             run.stop();
             printed.add(run.output());
@@ -157,6 +178,15 @@ class SecuredClusterIT {
                 "-X", "state.dir=" + dir.resolve("streams-state-2"));
         assertThat(refused.code()).as(refused.output()).isNotZero();
         assertThat(refused.output()).contains("error: cannot authenticate with the brokers: Authentication failed").contains("invalid credentials with SASL mechanism SCRAM-SHA-512");
+
+        // A wrong registry password: a clear error naming the refusal, and not the password.
+        String wrongRegistry = "wrong-registry-password-" + UUID.randomUUID();
+        HyphaeProcess.Result registryRefused = hyphae("wrong-registry-password", env(password, wrongRegistry), "produce",
+                "-f", example.file.toString(), "-t", example.input(), "-i", SecuredInsurance.EXAMPLE.resolve("address-changed.jsonl").toString(),
+                "-k", "customerId", "-a", SecuredInsurance.EXAMPLE.resolve("../../schemas/avro/insurance/AddressChanged.avsc").toString());
+        assertThat(registryRefused.code()).as(registryRefused.output()).isNotZero();
+        assertThat(registryRefused.output()).contains("error: ").contains("answered 401");
+        assertThat(registryProxy.refused()).isPositive();
 
         // A principal with every printed ACL but its consumer group's: the run stops by itself with one line naming it.
         cluster.addUser("app2", password);
@@ -173,6 +203,7 @@ class SecuredClusterIT {
 
         for (String output : printed) {
             assertThat(output).doesNotContain(password).doesNotContain(wrong).doesNotContain(webhookKey)
+                    .doesNotContain(registryPassword).doesNotContain(wrongRegistry)
                     .doesNotContain(cluster.certificates().password());
         }
     }

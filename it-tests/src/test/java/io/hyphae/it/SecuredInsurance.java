@@ -27,6 +27,12 @@ final class SecuredInsurance {
      * @param properties the lines of kafka.properties, e.g. {@code sasl.mechanism: SCRAM-SHA-512}
      */
     SecuredInsurance(SecuredKafkaCluster cluster, String registryUrl, Path dir, String app, List<String> properties) throws Exception {
+        this(cluster, registryUrl, dir, app, properties, List.of());
+    }
+
+    /** @param registry more lines of the registry section, e.g. {@code basicAuth: ${REGISTRY_USER_INFO}} */
+    SecuredInsurance(SecuredKafkaCluster cluster, String registryUrl, Path dir, String app, List<String> properties,
+                     List<String> registry) throws Exception {
         this.cluster = cluster;
         this.registryUrl = registryUrl;
         this.app = app;
@@ -45,6 +51,10 @@ final class SecuredInsurance {
             throw new IllegalStateException("the example's kafka section changed");
         }
         text = text.replace(bootstrapLine, kafka.toString());
+        String urlLine = "  url: ${SCHEMA_REGISTRY_URL:}\n";
+        StringBuilder registrySection = new StringBuilder(urlLine);
+        registry.forEach(l -> registrySection.append("  ").append(l).append('\n'));
+        text = text.replace(urlLine, registrySection.toString());
         file = dir.resolve(app + ".yaml");
         Files.writeString(file, text);
     }
