@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AclMinimalityIT {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final Pattern REFUSED = Pattern.compile(
             "error: not authorized: the broker refused (\\S+) on (topic|group|transactional id)(s prefixed)? '([^']+)'.*--operation (\\S+)");
 

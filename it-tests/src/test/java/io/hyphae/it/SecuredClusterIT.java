@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecuredClusterIT {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration TIMEOUT = Duration.ofSeconds(180);
     /** kafka.properties as a user writes them: every secret through ${ENV}. */
     static final List<String> PROPERTIES = List.of(
             "security.protocol: SASL_SSL",
