@@ -7,6 +7,7 @@ package io.hyphae.plan;
  *   <li>dead-letter topic: {@code <application>.<route>.dlq}</li>
  *   <li>repartition topic of a partitioned enrich: {@code <application>.<route>.<stage>.repartition}</li>
  *   <li>dead-letter topic of a webhook subscriber: {@code <application>.subscriber.<name>.dlq}</li>
+ *   <li>subscribers kept as data (the HTTP API's): {@code <application>.subscribers}, compacted</li>
  * </ul>
  */
 public final class TopicNames {
@@ -31,6 +32,11 @@ public final class TopicNames {
     /** The Kafka Connect connector that delivers to a subscriber; its consumer group is {@code connect-<name>}. */
     public static String subscriberConnector(String application, String subscriber) {
         return application + "-subscriber-" + subscriber;
+    }
+
+    /** The compacted topic of subscribers kept as data, one record per subscriber keyed by its name. */
+    public static String subscriptions(String application) {
+        return application + ".subscribers";
     }
 
     public static String repartition(String application, String route, String stage) {

@@ -3,8 +3,8 @@ package io.hyphae.spec;
 import io.hyphae.route.Location;
 import io.hyphae.route.StageDefinition;
 import io.hyphae.route.loader.YamlNode;
+import io.hyphae.spec.field.Shape;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,10 +19,13 @@ public interface StageSpec<D extends StageDefinition> {
     /** The key that selects this type in a route file, e.g. {@code enrich}. */
     String type();
 
-    /** The fields of the type's body (empty when the body is not a mapping, e.g. a router's list). */
-    List<String> fields();
+    /**
+     * What the body under the type key looks like: usually the type's {@link io.hyphae.spec.field.Fields}. The JSON
+     * Schema and the reference docs are written from it, and {@link #define} reads the body with it.
+     */
+    Shape<?> body();
 
-    /** Reads the body under the type key; reports problems on the node and returns empty if unusable. */
+    /** Reads the body under the type key with {@link #body()}; reports problems on the node and returns empty if unusable. */
     Optional<D> define(String stageName, Location location, YamlNode body);
 
     /**

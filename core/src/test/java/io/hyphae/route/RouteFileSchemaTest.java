@@ -8,11 +8,8 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.hyphae.route.loader.RouteFileLoader;
-import io.hyphae.spec.StageSpec;
+import io.hyphae.spec.RouteFileSpec;
 import io.hyphae.spec.SubscriberSpec;
-import io.hyphae.spec.StageSpecs;
-import io.hyphae.stage.router.RouterSpec;
-import io.hyphae.stage.validate.ValidateSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -49,44 +47,32 @@ class RouteFileSchemaTest {
         return schema.validate(new YAMLMapper().readTree(yaml));
     }
 
-    private Set<String> properties(String pointer) {
-        JsonNode node = schemaTree.at(pointer);
-        assertThat(node.isObject()).as(pointer).isTrue();
-        return new TreeSet<>(iterable(node.fieldNames()));
-    }
-
-    private static List<String> iterable(java.util.Iterator<String> it) {
-        List<String> out = new ArrayList<>();
-        it.forEachRemaining(out::add);
-        return out;
-    }
+    /** Kinds of broken file of the loader's tests whose rule a JSON Schema cannot state (references, CEL, YAML itself). */
+    private static final Set<String> BEYOND_A_SCHEMA = Set.of("YAML syntax", "duplicate key", "empty file", "missing env var",
+            "invalid env reference", "unknown table", "CEL syntax", "CEL type", "CEL overload", "undeclared variable",
+            "unknown route target", "router not last", "branch after otherwise", "cycle", "route to itself", "cycle of three",
+            "stage topic collides with dead-letter topic", "two routes read one topic", "reserved enrich alias", "enrich alias twice",
+            "duplicate stage names", "subscriber of an unknown route", "subscriber of an unknown stage", "subscriber url on loopback",
+            "subscriber bad CIDR", "subscriber filter CEL syntax", "subscriber filter not a condition",
+            "subscriber sets the signature header", "subscriber sets Host");
 
     @Test
-    void schemaKnowsExactlyTheLoadersFields() {
-        assertThat(properties("/properties")).containsExactlyInAnyOrderElementsOf(RouteFileLoader.TOP_LEVEL_FIELDS);
-        assertThat(properties("/properties/kafka/properties")).containsExactlyInAnyOrderElementsOf(RouteFileLoader.KAFKA_FIELDS);
-        assertThat(properties("/properties/topics/properties")).containsExactlyInAnyOrderElementsOf(RouteFileLoader.TOPICS_FIELDS);
-        assertThat(properties("/properties/registry/properties")).containsExactlyInAnyOrderElementsOf(RouteFileLoader.REGISTRY_FIELDS);
-        assertThat(properties("/$defs/table/properties")).containsExactlyInAnyOrderElementsOf(RouteFileLoader.TABLE_FIELDS);
-        assertThat(properties("/$defs/route/properties")).containsExactlyInAnyOrderElementsOf(RouteFileLoader.ROUTE_FIELDS);
-        assertThat(properties("/$defs/stage/properties")).containsExactlyInAnyOrderElementsOf(StageSpecs.names());
-        for (StageSpec<?> builder : StageSpecs.all()) {
-            String ref = schemaTree.at("/$defs/stage/properties/" + builder.type() + "/$ref").asText();
-            JsonNode def = schemaTree.at(ref.substring(1));
-            if (builder.fields().isEmpty()) {
-                assertThat(def.get("type").asText()).as(builder.type() + " takes a list").isEqualTo("array");
-            } else {
-                assertThat(new TreeSet<>(iterable(def.get("properties").fieldNames()))).as(builder.type())
-                        .containsExactlyInAnyOrderElementsOf(builder.fields());
+    void everyBrokenFileOfTheLoaderTestsIsRejectedByTheSchemaWhereASchemaCanSayWhy() {
+        List<String> checked = new ArrayList<>();
+        RouteFileLoaderTest.brokenFiles().forEach(arguments -> {
+            Object[] args = arguments.get();
+            String kind = (String) args[0];
+            if (BEYOND_A_SCHEMA.contains(kind)) {
+                return;
             }
-        }
-        Set<String> branchFields = new TreeSet<>();
-        schemaTree.at("/$defs/route-stage/items/oneOf").forEach(b -> branchFields.addAll(iterable(b.get("properties").fieldNames())));
-        assertThat(branchFields).containsExactlyInAnyOrderElementsOf(RouterSpec.BRANCH_FIELDS);
-        assertThat(properties("/$defs/validate/properties/rules/items/oneOf/1/properties"))
-                .containsExactlyInAnyOrderElementsOf(ValidateSpec.RULE_FIELDS);
-        assertThat(properties("/$defs/subscriber/properties")).containsExactlyInAnyOrderElementsOf(SubscriberSpec.FIELDS);
-        assertThat(properties("/$defs/subscriber/properties/retry/properties")).containsExactlyInAnyOrderElementsOf(SubscriberSpec.RETRY_FIELDS);
+            try {
+                assertThat(validate((String) args[1])).as(kind).isNotEmpty();
+            } catch (IOException e) {
+                throw new AssertionError(kind, e);
+            }
+            checked.add(kind);
+        });
+        assertThat(checked).hasSizeGreaterThan(20);
     }
 
     @Test
@@ -95,12 +81,13 @@ class RouteFileSchemaTest {
         List<String> required = new ArrayList<>();
         s.get("required").forEach(r -> required.add(r.asText()));
         assertThat(required).containsExactly("url");
-        assertThat(s.at("/properties/maxInFlight/minimum").asInt()).isEqualTo(1);
-        assertThat(s.at("/properties/maxInFlight/maximum").asInt()).isEqualTo(SubscriberSpec.MAX_IN_FLIGHT_LIMIT);
-        assertThat(s.at("/properties/retry/properties/maxAttempts/maximum").asInt()).isEqualTo(SubscriberSpec.MAX_ATTEMPTS_LIMIT);
+        assertThat(s.at("/properties/maxInFlight/anyOf/0/minimum").asInt()).isEqualTo(1);
+        assertThat(s.at("/properties/maxInFlight/anyOf/0/maximum").asInt()).isEqualTo(SubscriberSpec.MAX_IN_FLIGHT_LIMIT);
+        assertThat(s.at("/properties/retry/properties/maxAttempts/anyOf/0/maximum").asInt()).isEqualTo(SubscriberSpec.MAX_ATTEMPTS_LIMIT);
         Set<String> methods = new TreeSet<>();
-        s.at("/properties/method/enum").forEach(m -> methods.add(m.asText().toUpperCase(java.util.Locale.ROOT)));
+        s.at("/properties/method/enum").forEach(m -> methods.add(m.asText().toUpperCase(Locale.ROOT)));
         assertThat(methods).containsExactlyInAnyOrderElementsOf(SubscriberSpec.METHODS);
+        assertThat(schemaTree.at("/properties/topics/properties/partitions/anyOf/0/maximum").asInt()).isEqualTo(RouteFileSpec.MAX_PARTITIONS);
         Set<String> orderings = new TreeSet<>();
         s.at("/properties/ordering/enum").forEach(m -> orderings.add(m.asText()));
         assertThat(orderings).containsExactlyInAnyOrder("key", "none");

@@ -1,5 +1,6 @@
 package io.hyphae.it;
 
+import io.hyphae.client.TopicReader;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -66,29 +67,21 @@ final class Kafka {
 
     /** Every committed record of the topic, read from the beginning until {@code expected} arrived (or the timeout). */
     List<Text> readCommitted(String topic, int expected, Duration timeout) {
-        Properties p = props();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<Text> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (TopicReader reader = new TopicReader(settings())) {
             List<TopicPartition> partitions = new ArrayList<>();
             long deadline = System.currentTimeMillis() + timeout.toMillis();
             while (partitions.isEmpty() && System.currentTimeMillis() < deadline) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(5)).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+                partitions.addAll(reader.partitions(topic, Duration.ofSeconds(5)));
             }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            reader.assign(partitions).seekToBeginning();
             while (out.size() < expected && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(Text.of(r));
-                }
+                reader.poll().forEach(r -> out.add(Text.of(r)));
             }
             // Anything beyond the expected count would be a duplicate: give it a moment to show up.
             long settle = System.currentTimeMillis() + 1_000;
             while (System.currentTimeMillis() < settle) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(Text.of(r));
-                }
+                reader.poll().forEach(r -> out.add(Text.of(r)));
             }
         }
         return out;
@@ -128,31 +121,30 @@ final class Kafka {
      * 10 s), and until then a read_committed consumer sees the topic end before it.
      */
     List<Text> readAll(String topic, Duration timeout) {
-        Properties p = props();
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<Text> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (TopicReader reader = new TopicReader(settings())) {
+            List<TopicPartition> partitions = reader.partitions(topic, timeout);
+            reader.assign(partitions).seekToBeginning();
             long deadline = System.currentTimeMillis() + timeout.toMillis();
-            Map<TopicPartition, Long> end = endWithoutOpenTransactions(consumer, partitions, deadline);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(Text.of(r)));
-            }
+            Map<TopicPartition, Long> end = endWithoutOpenTransactions(reader, partitions, deadline);
+            reader.readToEnd(end, Duration.ofMillis(Math.max(0, deadline - System.currentTimeMillis())), batch -> batch.forEach(r -> out.add(Text.of(r))));
         }
         return out;
     }
 
+    private Properties settings() {
+        Properties p = props();
+        return p;
+    }
+
     /** The read_committed end offsets once they have caught up with the log end (or at the deadline). */
-    private Map<TopicPartition, Long> endWithoutOpenTransactions(KafkaConsumer<byte[], byte[]> committed, List<TopicPartition> partitions,
+    private Map<TopicPartition, Long> endWithoutOpenTransactions(TopicReader committed, List<TopicPartition> partitions,
                                                                  long deadline) {
         Properties p = props();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         try (KafkaConsumer<byte[], byte[]> uncommitted = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             while (true) {
-                Map<TopicPartition, Long> end = committed.endOffsets(partitions);
+                Map<TopicPartition, Long> end = committed.ends();
                 if (end.equals(uncommitted.endOffsets(partitions)) || System.currentTimeMillis() >= deadline) {
                     return end;
                 }

@@ -51,7 +51,7 @@ class ScaleOutIT {
         try (AppProcess first = new AppProcess(routeFile, cluster.bootstrapServers(), dir, "first");
              AppProcess second = new AppProcess(routeFile, cluster.bootstrapServers(), dir, "second");
              KafkaProducer<String, String> producer = kafka.producer()) {
-            await().atMost(Duration.ofSeconds(90)).until(() -> first.state().equals("RUNNING") && second.state().equals("RUNNING"));
+            await().atMost(Duration.ofSeconds(180)).until(() -> first.state().equals("RUNNING") && second.state().equals("RUNNING"));
 
             for (int i = 0; i < EVENTS; i++) {
                 producer.send(new ProducerRecord<>(name + ".orders", "k" + i, "{\"id\": \"e" + i + "\", \"n\": " + i + "}"));

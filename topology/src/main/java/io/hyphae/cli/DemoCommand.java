@@ -1,5 +1,6 @@
 package io.hyphae.cli;
 
+import io.hyphae.client.TopicReader;
 import io.hyphae.format.Formats;
 import io.hyphae.format.avro.AvroFormat;
 import io.hyphae.plan.CheckedFile;
@@ -16,13 +17,10 @@ import io.hyphae.runtime.HyphaeApplication;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -229,46 +227,33 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void print(PrintWriter out, java.util.Properties props, RouteFile routes, HyphaeApplication app,
+    private void print(PrintWriter out, Properties props, RouteFile routes, HyphaeApplication app,
                        Map<TopicPartition, Long> before) {
-        java.util.Properties consumerProps = new java.util.Properties();
-        consumerProps.putAll(props);
-        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (TopicReader reader = new TopicReader(props)) {
             for (RouteDefinition route : routes.routes().values()) {
                 out.println();
                 out.println("route " + route.name() + " (input " + route.from() + ")");
                 for (StageInfo stage : app.compiled().stages()) {
                     if (stage.route().equals(route.name())) {
-                        show(out, consumer, before, "stage " + stage.stage(), stage.topic(), false);
+                        show(out, reader, before, "stage " + stage.stage(), stage.topic(), false);
                         if (stage.type().equals("route")) {
                             for (String destination : stage.destinations()) {
-                                show(out, consumer, before, "  → destination", destination, false);
+                                show(out, reader, before, "  → destination", destination, false);
                             }
                         }
                     }
                 }
-                show(out, consumer, before, "dead letters", TopicNames.deadLetter(routes.application(), route.name()), true);
+                show(out, reader, before, "dead letters", TopicNames.deadLetter(routes.application(), route.name()), true);
             }
         }
         out.flush();
     }
 
-    private void show(PrintWriter out, KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> before,
+    private void show(PrintWriter out, TopicReader reader, Map<TopicPartition, Long> before,
                       String label, String topic, boolean reasons) {
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(partitions);
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        for (TopicPartition tp : partitions) {
-            consumer.seek(tp, before.getOrDefault(tp, 0L));
-        }
+        reader.assign(reader.partitions(topic, Duration.ofSeconds(10))).seekToBeginning().seek(before);
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-        }
+        reader.readToEnd(Duration.ofSeconds(10), batch -> batch.forEach(records::add));
         out.printf("  %-22s %s: %d record%s%n", label, topic, records.size(), records.size() == 1 ? "" : "s");
         for (ConsumerRecord<byte[], byte[]> r : records) {
             String key = r.key() == null ? "null" : new String(r.key(), StandardCharsets.UTF_8);

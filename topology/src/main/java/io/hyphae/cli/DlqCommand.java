@@ -1,5 +1,6 @@
 package io.hyphae.cli;
 
+import io.hyphae.client.TopicReader;
 import io.hyphae.plan.TopicSpec;
 import io.hyphae.route.RouteDefinition;
 import io.hyphae.route.RouteFile;
@@ -8,8 +9,6 @@ import io.hyphae.plan.TopicNames;
 import io.hyphae.runtime.NotAuthorizedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -17,7 +16,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,6 +44,9 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         subcommands = {DlqCommand.Inspect.class, DlqCommand.Replay.class})
 final class DlqCommand implements Runnable {
+
+    /** How long reading a dead-letter topic to its end may take before the command gives up. */
+    static final Duration READ_TIMEOUT = Duration.ofMinutes(5);
 
     @Spec
     CommandSpec spec;
@@ -104,35 +105,29 @@ final class DlqCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             target.resolve(spec);
-            Properties p = target.props();
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             PrintWriter out = spec.commandLine().getOut();
             String topic = target.deadLetterTopic();
-            int count = 0;
+            int[] count = {0};
             Display display = new Display(target.routes);
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                        .map(i -> new TopicPartition(topic, i.partition())).toList();
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-                while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                        count++;
-                        String value = display.text(r.topic(), r.value());
-                        if (width > 0 && value.length() > width) {
-                            value = value.substring(0, width - 3) + "...";
-                        }
-                        out.printf("%d@%d key=%s stage=%s source=%s%n  reason: %s%n  value:  %s%n", r.partition(), r.offset(),
-                                r.key() == null ? "null" : new String(r.key(), StandardCharsets.UTF_8),
-                                text(r.headers().lastHeader(LineageHeaders.ERROR_STAGE)),
-                                text(r.headers().lastHeader(LineageHeaders.SOURCE)),
-                                text(r.headers().lastHeader(LineageHeaders.ERROR_REASON)), value);
+            try (TopicReader reader = new TopicReader(target.props())) {
+                reader.assign(reader.partitions(topic, Duration.ofSeconds(30))).seekToBeginning();
+                boolean complete = reader.readToEnd(READ_TIMEOUT, batch -> batch.forEach(r -> {
+                    count[0]++;
+                    String value = display.text(r.topic(), r.value());
+                    if (width > 0 && value.length() > width) {
+                        value = value.substring(0, width - 3) + "...";
                     }
+                    out.printf("%d@%d key=%s stage=%s source=%s%n  reason: %s%n  value:  %s%n", r.partition(), r.offset(),
+                            r.key() == null ? "null" : new String(r.key(), StandardCharsets.UTF_8),
+                            text(r.headers().lastHeader(LineageHeaders.ERROR_STAGE)),
+                            text(r.headers().lastHeader(LineageHeaders.SOURCE)),
+                            text(r.headers().lastHeader(LineageHeaders.ERROR_REASON)), value);
+                }));
+                if (!complete) {
+                    spec.commandLine().getErr().println("stopped after " + READ_TIMEOUT.toMinutes() + " minutes before the end of " + topic);
                 }
             }
-            out.printf("%d dead letter%s in %s%n", count, count == 1 ? "" : "s", topic);
+            out.printf("%d dead letter%s in %s%n", count[0], count[0] == 1 ? "" : "s", topic);
             out.flush();
             return 0;
         }
@@ -160,42 +155,37 @@ final class DlqCommand implements Runnable {
             String id = replayId(target.routes, target.route);
             Properties cp = target.props();
             cp.put(ConsumerConfig.GROUP_ID_CONFIG, id);
-            cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             Properties pp = target.props();
             pp.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
             pp.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(TopicSpec.MAX_RECORD_BYTES));
-            int replayed = 0;
+            int[] replayed = {0};
             try {
-                try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                try (TopicReader reader = new TopicReader(cp);
                      KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
                     producer.initTransactions();
-                    List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                            .map(i -> new TopicPartition(topic, i.partition())).toList();
-                    consumer.assign(partitions);
-                    Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-                    while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                        ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
-                        if (batch.isEmpty()) {
-                            continue;
-                        }
+                    // From the replay group's committed offsets: each dead letter is replayed once.
+                    reader.assign(reader.partitions(topic, Duration.ofSeconds(30)));
+                    boolean complete = reader.readToEnd(READ_TIMEOUT, batch -> {
                         producer.beginTransaction();
                         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
                         for (ConsumerRecord<byte[], byte[]> r : batch) {
                             producer.send(new ProducerRecord<>(input, null, r.timestamp(), r.key(), r.value(), replayHeaders(r)));
                             offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-                            replayed++;
+                            replayed[0]++;
                         }
-                        producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                        producer.sendOffsetsToTransaction(offsets, reader.consumer().groupMetadata());
                         producer.commitTransaction();
+                    });
+                    if (!complete) {
+                        spec.commandLine().getErr().println("stopped after " + READ_TIMEOUT.toMinutes() + " minutes; run replay again for the rest");
                     }
                 }
             } catch (RuntimeException e) {
                 // The replay reads the dead letters and writes the input, as group and transactional id 'id'.
                 throw NotAuthorizedException.explain(e, t -> t.equals(input) ? "Write" : "Read", id, id).orElseThrow(() -> e);
             }
-            spec.commandLine().getOut().printf("replayed %d dead letter%s from %s into %s%n", replayed, replayed == 1 ? "" : "s", topic, input);
+            spec.commandLine().getOut().printf("replayed %d dead letter%s from %s into %s%n", replayed[0], replayed[0] == 1 ? "" : "s", topic, input);
             spec.commandLine().getOut().flush();
             return 0;
         }

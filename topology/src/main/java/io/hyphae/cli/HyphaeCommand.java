@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             SchemasCommand.class,
             ConnectorsCommand.class,
             ReceiveCommand.class,
+            ServeCommand.class,
             LocalCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'hyphae help <command>' for a command's options. See README.md for the route file reference."})

@@ -1,14 +1,12 @@
 package io.hyphae.cli;
 
+import io.hyphae.client.TopicReader;
 import io.hyphae.plan.CheckedSubscriber;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -73,26 +71,16 @@ final class SubscriberProgress {
         if (from.isEmpty()) {
             return 0;
         }
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.assign(from.keySet());
-            from.forEach(consumer::seek);
-            long count = 0;
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (System.nanoTime() < deadline && count < cap) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
-                        count++;
-                    }
+        try (TopicReader reader = new TopicReader(clientProperties)) {
+            reader.assign(from.keySet()).seek(from);
+            long[] count = {0};
+            Map<TopicPartition, Long> until = ends;
+            boolean complete = reader.readToEnd(until, Duration.ofSeconds(5), batch -> batch.forEach(record -> {
+                if (record.offset() < until.get(new TopicPartition(record.topic(), record.partition()))) {
+                    count[0]++;
                 }
-                if (from.keySet().stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp))) {
-                    return Math.min(count, cap);
-                }
-            }
-            return cap;
+            }));
+            return complete ? Math.min(count[0], cap) : cap;
         }
     }
 

@@ -1,15 +1,13 @@
 package io.hyphae.cli;
 
+import io.hyphae.client.TopicReader;
 import io.hyphae.route.RouteDefinition;
 import io.hyphae.route.RouteFile;
 import io.hyphae.route.StageDefinition;
 import io.hyphae.plan.TopicNames;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -75,25 +73,22 @@ final class TapCommand implements Callable<Integer> {
         display = new Display(routes);
         String bootstrap = client.resolveBootstrap(Optional.of(routes), LocalCommand.printer(spec, true));
         Properties props = client.clientProperties(Optional.of(routes), bootstrap);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         PrintWriter out = spec.commandLine().getOut();
         long printed = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+        try (TopicReader reader = new TopicReader(props)) {
+            List<TopicPartition> partitions = reader.partitions(topic, Duration.ofSeconds(30));
             if (partitions.isEmpty()) {
                 throw new IllegalArgumentException("topic '" + topic + "' does not exist (has the route run yet?)");
             }
-            consumer.assign(partitions);
+            reader.assign(partitions);
             if (fromEnd) {
-                consumer.seekToEnd(partitions);
+                reader.seekToEnd();
             } else {
-                consumer.seekToBeginning(partitions);
+                reader.seekToBeginning();
             }
             long lastRecord = System.currentTimeMillis();
             while (max == null || printed < max) {
-                var records = consumer.poll(Duration.ofMillis(200));
+                var records = reader.poll();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     print(out, r);
                     printed++;

@@ -110,7 +110,7 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"validate", "describe", "run", "demo", "produce", "tap", "dlq", "acls", "local", "connectors", "receive"}) {
+        for (String command : new String[] {"validate", "describe", "run", "demo", "produce", "tap", "dlq", "acls", "local", "connectors", "receive", "serve"}) {
             out.getBuffer().setLength(0);
             assertThat(run(command, "--help")).isZero();
             assertThat(out.toString()).as(command).startsWith("Usage: hyphae " + command);

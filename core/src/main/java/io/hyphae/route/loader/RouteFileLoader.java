@@ -2,25 +2,27 @@ package io.hyphae.route.loader;
 
 import io.hyphae.route.Format;
 import io.hyphae.route.KafkaSettings;
-import io.hyphae.route.KeyFormat;
 import io.hyphae.route.Location;
 import io.hyphae.route.RouteDefinition;
 import io.hyphae.route.RouteFile;
 import io.hyphae.route.RouteFileException;
 import io.hyphae.route.StageDefinition;
 import io.hyphae.route.TableDefinition;
-import io.hyphae.route.TableMode;
 import io.hyphae.route.TopicSettings;
 import io.hyphae.route.RegistrySettings;
 import io.hyphae.route.SchemaSource;
-import io.hyphae.route.SubjectStrategy;
 import io.hyphae.route.Problem;
 import io.hyphae.plan.CheckedFile;
+import io.hyphae.plan.CheckedSubscriber;
 import io.hyphae.plan.RouteChecker;
 import io.hyphae.spec.StageSpec;
 import io.hyphae.spec.StageSpecs;
 import io.hyphae.spec.SubscriberSpec;
+import io.hyphae.spec.RouteFileSpec;
+import io.hyphae.spec.field.Values;
 import io.hyphae.route.SubscriberDefinition;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -44,7 +46,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Reads and validates a route file before anything starts. Every problem is collected with its
@@ -52,14 +53,6 @@ import java.util.regex.Pattern;
  * them, or returns a file whose routes are known to compile. Not thread-safe: one load at a time per instance.
  */
 public final class RouteFileLoader {
-
-    public static final List<String> TOP_LEVEL_FIELDS = List.of("application", "kafka", "registry", "topics", "tables", "routes", "subscribers");
-    public static final List<String> REGISTRY_FIELDS = List.of("url", "basicAuth", "properties", "autoRegister", "subjectStrategy");
-    public static final List<String> KAFKA_FIELDS = List.of("bootstrap", "properties", "streams");
-    public static final List<String> TOPICS_FIELDS = List.of("partitions", "replicationFactor", "config");
-    public static final List<String> TABLE_FIELDS = List.of("topic", "format", "keyFormat", "mode", "schema");
-    public static final List<String> ROUTE_FIELDS = List.of("from", "format", "keyFormat", "schema", "stages");
-
 
     private final Function<String, String> environment;
     /** Per route with a stage that did not parse: how many stages parsed before it. */
@@ -107,6 +100,47 @@ public final class RouteFileLoader {
         return checked;
     }
 
+    /**
+     * A subscriber written as JSON (or YAML) on its own, e.g. sent to the HTTP API, read with the same spec and checked
+     * against {@code file} as if the file declared it; problem paths are relative to the subscriber ({@code url},
+     * {@code retry.maxAttempts}). {@code ${ENV}} references are not expanded: a subscriber from outside must not reach
+     * the server's environment.
+     */
+    public CheckedSubscriber subscriber(RouteFile file, String source, String name, String text) {
+        Problems problems = new Problems();
+        if (!Names.NAME.matcher(name).matches()) {
+            problems.add(new Location(source, 1, 1), "", "'" + name + "' is not a valid subscriber name: use letters, digits, '-' and '_'");
+            problems.throwIfAny();
+        }
+        LoadContext context = new LoadContext(source, new EnvSubstitution(variable -> null), problems);
+        Node root = compose(source, text, problems);
+        if (root == null) {
+            problems.throwIfAny();
+            problems.add(new Location(source, 1, 1), "", "the subscriber is empty; expected at least 'stage' or 'topic', and 'url'");
+            problems.throwIfAny();
+        }
+        String prefix = "subscribers." + name;
+        Optional<SubscriberDefinition> definition = SubscriberSpec.define(name, new YamlNode(root, prefix, context));
+        throwRelative(problems, prefix);
+        RouteFile alone = new RouteFile(file.source(), file.application(), file.kafka(), file.registry(), file.topics(), file.tables(),
+                file.routes(), Map.of(name, definition.orElseThrow()));
+        Problems checks = new Problems();
+        CheckedFile checked = RouteChecker.check(alone, Map.of(), checks);
+        throwRelative(checks, prefix);
+        return checked.subscribers().get(0);
+    }
+
+    /** Throws the subscriber's problems with paths relative to it ({@code url}, not {@code subscribers.x.url}), if any. */
+    private static void throwRelative(Problems problems, String prefix) {
+        List<Problem> own = problems.list().stream().filter(p -> p.path().equals(prefix) || p.path().startsWith(prefix + "."))
+                .map(p -> new Problem(p.location(), p.path().equals(prefix) ? "" : p.path().substring(prefix.length() + 1), p.message()))
+                .toList();
+        if (!own.isEmpty()) {
+            throw new RouteFileException(own);
+        }
+        problems.throwIfAny();
+    }
+
     /** Structure only: YAML syntax, fields, types and names. */
     public RouteFile parse(String fileName, String text) {
         Problems problems = new Problems();
@@ -120,19 +154,8 @@ public final class RouteFileLoader {
         Path parent = Path.of(fileName).toAbsolutePath().getParent();
         baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
         LoadContext context = new LoadContext(fileName, new EnvSubstitution(environment), problems);
-        Node root;
-        try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(true); // reported by YamlNode with a position instead
-            options.setMaxAliasesForCollections(50);
-            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            Location where = mark == null ? new Location(fileName, 1, 1) : new Location(fileName, mark.getLine() + 1, mark.getColumn() + 1);
-            problems.add(where, "", "invalid YAML: " + e.getProblem() + (e.getContext() != null ? " (" + e.getContext() + ")" : ""));
-            return null;
-        } catch (YAMLException e) {
-            problems.add(new Location(fileName, 1, 1), "", "invalid YAML: " + e.getMessage());
+        Node root = compose(fileName, text, problems);
+        if (root == null && !problems.isEmpty()) {
             return null;
         }
         if (root == null) {
@@ -142,24 +165,42 @@ public final class RouteFileLoader {
         return readFile(new YamlNode(root, "", context), fileName, problems);
     }
 
+    /** The YAML node tree of the text; null, with the problem added, when it is not YAML (null too for an empty text). */
+    private static Node compose(String fileName, String text, Problems problems) {
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(true); // reported by YamlNode with a position instead
+            options.setMaxAliasesForCollections(50);
+            return new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            Location where = mark == null ? new Location(fileName, 1, 1) : new Location(fileName, mark.getLine() + 1, mark.getColumn() + 1);
+            problems.add(where, "", "invalid YAML: " + e.getProblem() + (e.getContext() != null ? " (" + e.getContext() + ")" : ""));
+            return null;
+        } catch (YAMLException e) {
+            problems.add(new Location(fileName, 1, 1), "", "invalid YAML: " + e.getMessage());
+            return null;
+        }
+    }
+
     private RouteFile readFile(YamlNode root, String fileName, Problems problems) {
-        Optional<YamlNode.Mapping> top = root.mapping(TOP_LEVEL_FIELDS);
+        Optional<Values> top = RouteFileSpec.FILE.read(root);
         if (top.isEmpty()) {
             return null;
         }
-        YamlNode.Mapping m = top.get();
-        String application = m.require("application").flatMap(n -> name(n, Names.APPLICATION, "an application id")).orElse(null);
-        KafkaSettings kafka = m.get("kafka").map(this::kafka).orElse(KafkaSettings.NONE);
-        TopicSettings topics = m.get("topics").map(this::topics).orElse(TopicSettings.BROKER_DEFAULTS);
-        RegistrySettings registry = m.get("registry").map(this::registry).orElse(RegistrySettings.NONE);
+        Values v = top.get();
+        String application = v.get(RouteFileSpec.APPLICATION).orElse(null);
+        KafkaSettings kafka = v.get(RouteFileSpec.KAFKA_SECTION).map(this::kafka).orElse(KafkaSettings.NONE);
+        TopicSettings topics = v.get(RouteFileSpec.TOPICS_SECTION).map(this::topics).orElse(TopicSettings.BROKER_DEFAULTS);
+        RegistrySettings registry = v.get(RouteFileSpec.REGISTRY_SECTION).map(this::registry).orElse(RegistrySettings.NONE);
         Map<String, TableDefinition> tables = new LinkedHashMap<>();
-        m.get("tables").flatMap(YamlNode::namedEntries).ifPresent(t -> t.entries().forEach((name, node) -> {
+        v.get(RouteFileSpec.TABLES).flatMap(YamlNode::namedEntries).ifPresent(t -> t.entries().forEach((name, node) -> {
             if (checkName(node, name, "table")) {
                 table(name, node).ifPresent(def -> tables.put(name, def));
             }
         }));
         Map<String, RouteDefinition> routes = new LinkedHashMap<>();
-        m.require("routes").flatMap(YamlNode::namedEntries).ifPresent(r -> {
+        v.get(RouteFileSpec.ROUTES).flatMap(YamlNode::namedEntries).ifPresent(r -> {
             if (r.entries().isEmpty()) {
                 r.owner().problem("at least one route is needed");
             }
@@ -170,7 +211,7 @@ public final class RouteFileLoader {
             });
         });
         Map<String, SubscriberDefinition> subscribers = new LinkedHashMap<>();
-        m.get("subscribers").flatMap(YamlNode::namedEntries).ifPresent(s -> s.entries().forEach((name, node) -> {
+        v.get(RouteFileSpec.SUBSCRIBERS).flatMap(YamlNode::namedEntries).ifPresent(s -> s.entries().forEach((name, node) -> {
             if (checkName(node, name, "subscriber")) {
                 SubscriberSpec.define(name, node).ifPresent(def -> subscribers.put(name, def));
             }
@@ -179,83 +220,78 @@ public final class RouteFileLoader {
     }
 
     private KafkaSettings kafka(YamlNode node) {
-        return node.mapping(KAFKA_FIELDS).map(m -> new KafkaSettings(
+        return RouteFileSpec.KAFKA.read(node).map(v -> new KafkaSettings(
                 // an empty value (e.g. ${KAFKA_BOOTSTRAP:}) means "not configured"
-                m.get("bootstrap").flatMap(YamlNode::string).map(String::trim).filter(b -> !b.isEmpty()),
-                m.get("properties").map(YamlNode::stringMap).orElse(Map.of()),
-                m.get("streams").map(YamlNode::stringMap).orElse(Map.of()))).orElse(KafkaSettings.NONE);
+                v.get(RouteFileSpec.BOOTSTRAP).map(String::trim).filter(b -> !b.isEmpty()),
+                v.get(RouteFileSpec.CLIENT_PROPERTIES).orElse(Map.of()),
+                v.get(RouteFileSpec.STREAMS).orElse(Map.of()))).orElse(KafkaSettings.NONE);
     }
 
     private RegistrySettings registry(YamlNode node) {
-        return node.mapping(REGISTRY_FIELDS).map(m -> new RegistrySettings(
+        return RouteFileSpec.REGISTRY.read(node).map(v -> new RegistrySettings(
                 // an empty value (e.g. ${SCHEMA_REGISTRY_URL:}) means "not configured"
-                m.get("url").flatMap(YamlNode::string).map(String::trim).filter(u -> !u.isEmpty()),
-                m.get("basicAuth").flatMap(YamlNode::string).filter(u -> !u.isEmpty()),
-                m.get("properties").map(YamlNode::stringMap).orElse(Map.of()),
-                m.get("autoRegister").flatMap(YamlNode::bool).orElse(true),
-                m.get("subjectStrategy").flatMap(n -> n.enumValue(SubjectStrategy.class)).orElse(SubjectStrategy.TOPIC)))
+                v.get(RouteFileSpec.REGISTRY_URL).map(String::trim).filter(u -> !u.isEmpty()),
+                v.get(RouteFileSpec.BASIC_AUTH).filter(u -> !u.isEmpty()),
+                v.get(RouteFileSpec.REGISTRY_PROPERTIES).orElse(Map.of()),
+                v.value(RouteFileSpec.AUTO_REGISTER),
+                v.value(RouteFileSpec.SUBJECT_STRATEGY)))
                 .orElse(RegistrySettings.NONE);
     }
 
     /** Reads the Avro schema a {@code schema:} field names (relative to the route file) and checks that it parses. */
-    private Optional<SchemaSource> schema(YamlNode node, Format format) {
-        return node.nonEmptyString().flatMap(path -> {
-            if (format != Format.AVRO) {
-                node.problem("'schema' applies to format avro only");
-                return Optional.empty();
-            }
-            Path file = baseDir.resolve(path);
-            try {
-                String text = Files.readString(file, StandardCharsets.UTF_8);
-                new org.apache.avro.Schema.Parser().parse(text);
-                return Optional.of(new SchemaSource(file.toString(), text));
-            } catch (NoSuchFileException e) {
-                node.problem("schema file " + file + " does not exist");
-            } catch (IOException e) {
-                node.problem("cannot read schema file " + file + ": " + e.getMessage());
-            } catch (org.apache.avro.SchemaParseException e) {
-                node.problem("schema file " + file + " is not a valid Avro schema: " + e.getMessage());
-            }
+    private Optional<SchemaSource> schema(YamlNode node, String path, Format format) {
+        if (format != Format.AVRO) {
+            node.problem("'schema' applies to format avro only");
             return Optional.empty();
-        });
+        }
+        Path file = baseDir.resolve(path);
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            new Schema.Parser().parse(text);
+            return Optional.of(new SchemaSource(file.toString(), text));
+        } catch (NoSuchFileException e) {
+            node.problem("schema file " + file + " does not exist");
+        } catch (IOException e) {
+            node.problem("cannot read schema file " + file + ": " + e.getMessage());
+        } catch (SchemaParseException e) {
+            node.problem("schema file " + file + " is not a valid Avro schema: " + e.getMessage());
+        }
+        return Optional.empty();
     }
 
     private TopicSettings topics(YamlNode node) {
-        return node.mapping(TOPICS_FIELDS).map(m -> new TopicSettings(
-                m.get("partitions").flatMap(n -> n.integer(1, 10_000)),
-                m.get("replicationFactor").flatMap(n -> n.integer(1, Short.MAX_VALUE)).map(Integer::shortValue),
-                m.get("config").map(YamlNode::stringMap).orElse(Map.of()))).orElse(TopicSettings.BROKER_DEFAULTS);
+        return RouteFileSpec.TOPICS.read(node).map(v -> new TopicSettings(
+                v.get(RouteFileSpec.PARTITIONS),
+                v.get(RouteFileSpec.REPLICATION_FACTOR).map(Integer::shortValue),
+                v.get(RouteFileSpec.TOPIC_CONFIG).orElse(Map.of()))).orElse(TopicSettings.BROKER_DEFAULTS);
     }
 
     private Optional<TableDefinition> table(String name, YamlNode node) {
-        return node.mapping(TABLE_FIELDS).flatMap(m -> {
-            Optional<String> topic = m.require("topic").flatMap(n -> name(n, Names.TOPIC, "a topic name"));
-            Format format = m.get("format").flatMap(n -> n.enumValue(Format.class)).orElse(Format.JSON);
-            KeyFormat keyFormat = m.get("keyFormat").flatMap(n -> n.enumValue(KeyFormat.class)).orElse(KeyFormat.STRING);
-            TableMode mode = m.get("mode").flatMap(n -> n.enumValue(TableMode.class)).orElse(TableMode.GLOBAL);
-            Optional<SchemaSource> schema = m.get("schema").flatMap(n -> schema(n, format));
-            return topic.map(t -> new TableDefinition(name, t, format, keyFormat, mode, schema, node.location()));
+        return RouteFileSpec.TABLE.read(node).flatMap(v -> {
+            Format format = v.value(RouteFileSpec.TABLE_FORMAT);
+            Optional<SchemaSource> schema = v.get(RouteFileSpec.TABLE_SCHEMA).flatMap(path -> schema(v.node(RouteFileSpec.TABLE_SCHEMA).orElseThrow(), path, format));
+            return v.get(RouteFileSpec.TABLE_TOPIC).map(t -> new TableDefinition(name, t, format, v.value(RouteFileSpec.TABLE_KEY_FORMAT),
+                    v.value(RouteFileSpec.TABLE_MODE), schema, node.location()));
         });
     }
 
     private Optional<RouteDefinition> route(String name, YamlNode node) {
-        return node.mapping(ROUTE_FIELDS).flatMap(m -> {
-            Optional<String> from = m.require("from").flatMap(n -> name(n, Names.TOPIC, "a topic name"));
-            Format format = m.get("format").flatMap(n -> n.enumValue(Format.class)).orElse(Format.JSON);
-            KeyFormat keyFormat = m.get("keyFormat").flatMap(n -> n.enumValue(KeyFormat.class)).orElse(KeyFormat.STRING);
-            Optional<SchemaSource> schema = m.get("schema").flatMap(n -> schema(n, format));
+        return RouteFileSpec.ROUTE.read(node).flatMap(v -> {
+            Format format = v.value(RouteFileSpec.ROUTE_FORMAT);
+            Optional<SchemaSource> schema = v.get(RouteFileSpec.ROUTE_SCHEMA).flatMap(path -> schema(v.node(RouteFileSpec.ROUTE_SCHEMA).orElseThrow(), path, format));
             List<StageDefinition> stages = new ArrayList<>();
             Set<String> stageNames = new HashSet<>();
-            m.require("stages").flatMap(YamlNode::sequence).ifPresent(items -> {
+            v.get(RouteFileSpec.STAGES).ifPresent(stagesNode -> stagesNode.sequence().ifPresent(items -> {
                 if (items.isEmpty()) {
-                    m.get("stages").get().problem("a route needs at least one stage");
+                    stagesNode.problem("a route needs at least one stage");
                 }
                 for (YamlNode item : items) {
                     Optional<StageDefinition> stage = stage(item, stageNames);
                     stage.ifPresentOrElse(stages::add, () -> parsedUntil.putIfAbsent(name, stages.size()));
                 }
-            });
-            return from.map(f -> new RouteDefinition(name, f, format, keyFormat, schema, stages, node.location()));
+            }));
+            return v.get(RouteFileSpec.FROM).map(f -> new RouteDefinition(name, f, format, v.value(RouteFileSpec.ROUTE_KEY_FORMAT),
+                    schema, stages, node.location()));
         });
     }
 
@@ -313,15 +349,5 @@ public final class RouteFileLoader {
             return false;
         }
         return true;
-    }
-
-    private static Optional<String> name(YamlNode node, Pattern pattern, String what) {
-        return node.nonEmptyString().flatMap(s -> {
-            if (!pattern.matcher(s).matches() || s.equals(".") || s.equals("..")) {
-                node.problem("'" + s + "' is not " + what + ": use letters, digits, '.', '-' and '_'");
-                return Optional.empty();
-            }
-            return Optional.of(s);
-        });
     }
 }

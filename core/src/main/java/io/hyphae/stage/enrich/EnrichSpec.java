@@ -1,16 +1,20 @@
 package io.hyphae.stage.enrich;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyphae.cel.CompiledExpression;
 import io.hyphae.cel.ResultKind;
 import io.hyphae.route.Expression;
 import io.hyphae.route.Location;
-import io.hyphae.route.TableDefinition;
 import io.hyphae.route.loader.YamlNode;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
+import io.hyphae.spec.CommonShapes;
 import io.hyphae.spec.StageDeclarations;
 import io.hyphae.spec.StageSpec;
+import io.hyphae.spec.field.Field;
+import io.hyphae.spec.field.Fields;
+import io.hyphae.spec.field.Shape;
+import io.hyphae.spec.field.Shapes;
+
+import java.util.Optional;
 
 /** The route-file spec of the {@code enrich} stage type. */
 public final class EnrichSpec implements StageSpec<EnrichDefinition> {
@@ -18,7 +22,24 @@ public final class EnrichSpec implements StageSpec<EnrichDefinition> {
     public static final EnrichSpec INSTANCE = new EnrichSpec();
 
     public static final String TYPE = "enrich";
-    private static final List<String> FIELDS = List.of("table", "key", "as", "onMiss");
+
+    static final Field<String> TABLE = Field.required("table", CommonShapes.NAME, "The table (of `tables`) to look the row up in.")
+            .example("geo-risk");
+    static final Field<Expression> KEY = Field.required("key", Shapes.expression(ResultKind.ANY),
+            "Computes the lookup key, encoded as the table's `keyFormat`. A null key is a miss.").example("value.newAddress.postalCode");
+    /** The checker tells why a name cannot be a CEL variable; the schema states the rule for editors. */
+    private static final Shape<String> IDENTIFIER = Shapes.custom(YamlNode::nonEmptyString, w -> {
+        ObjectNode s = w.object();
+        s.put("type", "string");
+        s.put("pattern", "^[A-Za-z_][A-Za-z0-9_]*$");
+        return s;
+    }, "CEL identifier");
+    static final Field<String> AS = Field.required("as", IDENTIFIER,
+            "The field the row is placed under; later stages also see it as a CEL variable of that name.").example("geo");
+    static final Field<OnMiss> ON_MISS = Field.optional("onMiss", Shapes.oneOf(OnMiss.class),
+            "When the table has no row: `dead-letter`, `drop` (counted), or `pass` (continue with `as` set to null).")
+            .defaultValue(OnMiss.DEAD_LETTER);
+    static final Fields BODY = Fields.of("Content enricher: a table join.", TABLE, KEY, AS, ON_MISS);
 
     /** Stateless: the instance {@link java.util.ServiceLoader} makes and {@code INSTANCE} are interchangeable. */
     public EnrichSpec() {
@@ -30,25 +51,14 @@ public final class EnrichSpec implements StageSpec<EnrichDefinition> {
     }
 
     @Override
-    public List<String> fields() {
-        return FIELDS;
+    public Fields body() {
+        return BODY;
     }
 
     @Override
     public Optional<EnrichDefinition> define(String stageName, Location location, YamlNode body) {
-        return body.mapping(FIELDS).flatMap(m -> {
-            Optional<YamlNode> table = m.require("table");
-            Optional<String> tableName = table.flatMap(YamlNode::nonEmptyString);
-            Optional<Expression> key = m.requireExpression("key");
-            Optional<YamlNode> as = m.require("as");
-            Optional<String> asName = as.flatMap(YamlNode::nonEmptyString);
-            OnMiss onMiss = m.get("onMiss").flatMap(n -> n.enumValue(OnMiss.class)).orElse(OnMiss.DEAD_LETTER);
-            if (tableName.isEmpty() || key.isEmpty() || asName.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(new EnrichDefinition(stageName, location, tableName.get(), table.get().location(),
-                    key.get(), asName.get(), as.get().location(), onMiss));
-        });
+        return BODY.read(body).filter(v -> v.complete()).map(v -> new EnrichDefinition(stageName, location,
+                v.value(TABLE), v.location(TABLE), v.value(KEY), v.value(AS), v.location(AS), v.value(ON_MISS)));
     }
 
     @Override

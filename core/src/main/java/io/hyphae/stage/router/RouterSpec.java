@@ -4,11 +4,17 @@ import io.hyphae.cel.ResultKind;
 import io.hyphae.route.Expression;
 import io.hyphae.route.Location;
 import io.hyphae.route.loader.YamlNode;
+import io.hyphae.spec.StageDeclarations;
+import io.hyphae.spec.StageSpec;
+import io.hyphae.spec.field.Field;
+import io.hyphae.spec.field.Fields;
+import io.hyphae.spec.field.Shape;
+import io.hyphae.spec.field.Shapes;
+import io.hyphae.spec.field.Values;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import io.hyphae.spec.StageDeclarations;
-import io.hyphae.spec.StageSpec;
 
 /** The route-file spec of the {@code router} stage type. */
 public final class RouterSpec implements StageSpec<RouterDefinition> {
@@ -16,7 +22,20 @@ public final class RouterSpec implements StageSpec<RouterDefinition> {
     public static final RouterSpec INSTANCE = new RouterSpec();
 
     public static final String TYPE = "route";
-    public static final List<String> BRANCH_FIELDS = List.of("when", "to", "otherwise");
+
+    static final Field<Expression> WHEN = Field.optional("when", Shapes.expression(ResultKind.BOOL),
+            "The condition under which the branch takes the event.").example("value.riskBand == 'HIGH'");
+    static final Field<String> TO = Field.optional("to", Shapes.text(),
+            "Where the branch sends the event: a route of this file (its `from` topic), or else a topic. Written with `when`.")
+            .example("manual-review");
+    static final Field<String> OTHERWISE = Field.optional("otherwise", Shapes.text(),
+            "Where the events no earlier branch took go; written alone, in the last branch.").example("insurance.policy-update");
+    static final Fields BRANCH = Fields.of("A branch: `when` and `to`, or `otherwise` alone.",
+                    WHEN, TO, OTHERWISE)
+            .exactlyOne(WHEN, OTHERWISE, "a branch has either 'when' and 'to', or 'otherwise' alone")
+            .onlyWith(WHEN, TO, "a branch with 'when' needs 'to'")
+            .onlyWith(TO, WHEN, "a branch with 'to' needs 'when'");
+    static final Shape<List<Values>> BODY = Shapes.listOf(BRANCH, 1, "a route stage needs at least one branch");
 
     /** Stateless: the instance {@link java.util.ServiceLoader} makes and {@code INSTANCE} are interchangeable. */
     public RouterSpec() {
@@ -29,46 +48,30 @@ public final class RouterSpec implements StageSpec<RouterDefinition> {
 
     /** The body is a list of branches, not a mapping. */
     @Override
-    public List<String> fields() {
-        return List.of();
+    public Shape<List<Values>> body() {
+        return BODY;
     }
 
     @Override
     public Optional<RouterDefinition> define(String stageName, Location location, YamlNode body) {
-        return body.sequence().flatMap(items -> {
-            if (items.isEmpty()) {
-                body.problem("a route stage needs at least one branch");
-                return Optional.empty();
-            }
+        return BODY.read(body).map(items -> {
             List<RouterDefinition.Branch> branches = new ArrayList<>();
             boolean otherwiseSeen = false;
-            for (YamlNode item : items) {
-                Optional<YamlNode.Mapping> mapping = item.mapping(BRANCH_FIELDS);
-                if (mapping.isEmpty()) {
+            for (Values branch : items) {
+                if (otherwiseSeen) {
+                    branch.owner().problem("no branch may follow 'otherwise': it would never be taken");
+                }
+                if (!branch.complete()) {
                     continue;
                 }
-                YamlNode.Mapping m = mapping.get();
-                if (otherwiseSeen) {
-                    item.problem("no branch may follow 'otherwise': it would never be taken");
-                }
-                if (m.get("otherwise").isPresent()) {
-                    if (m.get("when").isPresent() || m.get("to").isPresent()) {
-                        item.problem("a branch has either 'when' and 'to', or 'otherwise' alone");
-                    }
-                    otherwiseSeen = true;
-                    YamlNode target = m.get("otherwise").get();
-                    target.nonEmptyString().ifPresent(to ->
-                            branches.add(new RouterDefinition.Branch(Optional.empty(), to, target.location(), target.path())));
-                } else {
-                    Optional<Expression> when = m.requireExpression("when");
-                    Optional<YamlNode> to = m.require("to");
-                    Optional<String> target = to.flatMap(YamlNode::nonEmptyString);
-                    if (when.isPresent() && target.isPresent()) {
-                        branches.add(new RouterDefinition.Branch(when, target.get(), to.get().location(), to.get().path()));
-                    }
+                Optional<YamlNode> target = branch.node(TO).or(() -> branch.node(OTHERWISE));
+                Optional<String> to = branch.get(TO).or(() -> branch.get(OTHERWISE));
+                otherwiseSeen |= branch.has(OTHERWISE);
+                if (to.isPresent() && target.isPresent()) {
+                    branches.add(new RouterDefinition.Branch(branch.get(WHEN), to.get(), target.get().location(), target.get().path()));
                 }
             }
-            return Optional.of(new RouterDefinition(stageName, location, branches));
+            return new RouterDefinition(stageName, location, branches);
         });
     }
 

@@ -4,13 +4,15 @@ import io.hyphae.cel.ResultKind;
 import io.hyphae.route.Expression;
 import io.hyphae.route.Location;
 import io.hyphae.route.loader.YamlNode;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import io.hyphae.spec.StageDeclarations;
+import io.hyphae.spec.StageSpec;
+import io.hyphae.spec.field.Field;
+import io.hyphae.spec.field.Fields;
+import io.hyphae.spec.field.Shapes;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.hyphae.spec.StageDeclarations;
-import io.hyphae.spec.StageSpec;
 
 /** The route-file spec of the {@code transform} stage type. */
 public final class TransformSpec implements StageSpec<TransformDefinition> {
@@ -18,7 +20,18 @@ public final class TransformSpec implements StageSpec<TransformDefinition> {
     public static final TransformSpec INSTANCE = new TransformSpec();
 
     public static final String TYPE = "transform";
-    private static final List<String> FIELDS = List.of("set", "rename", "remove");
+
+    static final Field<Map<String, String>> RENAME = Field.optional("rename", Shapes.mapOf(Shapes.text(), "mapping of fields to new names"),
+            "Fields to rename, old → new; applied first.").example("{ currentPremium: premium }");
+    static final Field<List<String>> REMOVE = Field.optional("remove", Shapes.listOf(Shapes.text()),
+            "Fields to remove; applied second.").example("[internalNotes]");
+    static final Field<Map<String, Expression>> SET = Field.optional("set",
+            Shapes.mapOf(Shapes.expression(ResultKind.ANY), "mapping of fields to CEL expressions"),
+            "Fields to set, each to the value of a CEL expression; applied last. Every expression sees the event as it entered "
+                    + "the stage; dotted names reach into nested objects, created if missing.")
+            .example("{ \"pricing.newPremium\": \"double(value.currentPremium) * 1.25\" }");
+    static final Fields BODY = Fields.of("Message translator: rename, then remove, then set fields.", SET, RENAME, REMOVE)
+            .atLeastOne("a transform stage needs at least one of 'set', 'rename', 'remove'");
 
     /** Stateless: the instance {@link java.util.ServiceLoader} makes and {@code INSTANCE} are interchangeable. */
     public TransformSpec() {
@@ -30,26 +43,14 @@ public final class TransformSpec implements StageSpec<TransformDefinition> {
     }
 
     @Override
-    public List<String> fields() {
-        return FIELDS;
+    public Fields body() {
+        return BODY;
     }
 
     @Override
     public Optional<TransformDefinition> define(String stageName, Location location, YamlNode body) {
-        return body.mapping(FIELDS).map(m -> {
-            Map<String, Expression> set = new LinkedHashMap<>();
-            m.get("set").flatMap(YamlNode::namedEntries).ifPresent(s -> s.entries().forEach((field, node) ->
-                    node.expression().ifPresent(e -> set.put(field, e))));
-            Map<String, String> rename = new LinkedHashMap<>();
-            m.get("rename").flatMap(YamlNode::namedEntries).ifPresent(r -> r.entries().forEach((from, node) ->
-                    node.nonEmptyString().ifPresent(to -> rename.put(from, to))));
-            List<String> remove = new ArrayList<>();
-            m.get("remove").flatMap(YamlNode::sequence).ifPresent(items -> items.forEach(i -> i.nonEmptyString().ifPresent(remove::add)));
-            if (m.entries().isEmpty()) {
-                body.problem("a transform stage needs at least one of 'set', 'rename', 'remove'");
-            }
-            return new TransformDefinition(stageName, location, set, rename, remove);
-        });
+        return BODY.read(body).map(v -> new TransformDefinition(stageName, location,
+                v.get(SET).orElse(Map.of()), v.get(RENAME).orElse(Map.of()), v.get(REMOVE).orElse(List.of())));
     }
 
     @Override

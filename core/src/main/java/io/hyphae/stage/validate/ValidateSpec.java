@@ -1,13 +1,18 @@
 package io.hyphae.stage.validate;
 
 import io.hyphae.cel.ResultKind;
+import io.hyphae.route.Expression;
 import io.hyphae.route.Location;
 import io.hyphae.route.loader.YamlNode;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import io.hyphae.spec.StageDeclarations;
 import io.hyphae.spec.StageSpec;
+import io.hyphae.spec.field.Field;
+import io.hyphae.spec.field.Fields;
+import io.hyphae.spec.field.Shape;
+import io.hyphae.spec.field.Shapes;
+
+import java.util.List;
+import java.util.Optional;
 
 /** The route-file spec of the {@code validate} stage type. */
 public final class ValidateSpec implements StageSpec<ValidateDefinition> {
@@ -15,8 +20,22 @@ public final class ValidateSpec implements StageSpec<ValidateDefinition> {
     public static final ValidateSpec INSTANCE = new ValidateSpec();
 
     public static final String TYPE = "validate";
-    private static final List<String> FIELDS = List.of("required", "rules");
-    public static final List<String> RULE_FIELDS = List.of("rule", "message");
+
+    static final Field<Expression> RULE = Field.required("rule", Shapes.expression(ResultKind.BOOL), "The condition.");
+    static final Field<String> MESSAGE = Field.optional("message", Shapes.text(), "The reason given when it is false.")
+            .defaultText("`rule '<expr>' is false`");
+    static final Fields RULE_WITH_MESSAGE = Fields.of("A rule with the reason given when it fails.", RULE, MESSAGE);
+    private static final Shape<ValidateDefinition.Rule> RULE_SHAPE = Shapes.scalarOrMapping(
+            Shapes.expression(ResultKind.BOOL).map(e -> new ValidateDefinition.Rule(e, Optional.empty())),
+            RULE_WITH_MESSAGE.map(v -> new ValidateDefinition.Rule(v.value(RULE), v.get(MESSAGE))));
+
+    static final Field<List<String>> REQUIRED = Field.optional("required", Shapes.listOf(Shapes.text()),
+            "(Dotted) fields that must be present and not null.").example("[eventId, customerId, newAddress.postalCode]");
+    static final Field<List<ValidateDefinition.Rule>> RULES = Field.optional("rules", Shapes.listOf(RULE_SHAPE),
+            "CEL conditions that must be true, each a condition or `{ rule: <condition>, message: <reason> }`.")
+            .example("[\"value.currentPremium > 0\"]");
+    static final Fields BODY = Fields.of("Validator: required fields and rules; an event that fails goes to the dead-letter topic.",
+            REQUIRED, RULES).atLeastOne("a validate stage needs 'required' fields or 'rules'");
 
     /** Stateless: the instance {@link java.util.ServiceLoader} makes and {@code INSTANCE} are interchangeable. */
     public ValidateSpec() {
@@ -28,31 +47,14 @@ public final class ValidateSpec implements StageSpec<ValidateDefinition> {
     }
 
     @Override
-    public List<String> fields() {
-        return FIELDS;
+    public Fields body() {
+        return BODY;
     }
 
     @Override
     public Optional<ValidateDefinition> define(String stageName, Location location, YamlNode body) {
-        return body.mapping(FIELDS).map(m -> {
-            List<String> required = new ArrayList<>();
-            m.get("required").flatMap(YamlNode::sequence).ifPresent(items -> items.forEach(i -> i.nonEmptyString().ifPresent(required::add)));
-            List<ValidateDefinition.Rule> rules = new ArrayList<>();
-            m.get("rules").flatMap(YamlNode::sequence).ifPresent(items -> {
-                for (YamlNode item : items) {
-                    if (item.isMapping()) {
-                        item.mapping(RULE_FIELDS).ifPresent(r -> r.requireExpression("rule")
-                                .ifPresent(e -> rules.add(new ValidateDefinition.Rule(e, r.string("message")))));
-                    } else {
-                        item.expression().ifPresent(e -> rules.add(new ValidateDefinition.Rule(e, Optional.empty())));
-                    }
-                }
-            });
-            if (required.isEmpty() && rules.isEmpty() && m.entries().keySet().stream().noneMatch(FIELDS::contains)) {
-                body.problem("a validate stage needs 'required' fields or 'rules'");
-            }
-            return new ValidateDefinition(stageName, location, required, rules);
-        });
+        return BODY.read(body).map(v -> new ValidateDefinition(stageName, location,
+                v.get(REQUIRED).orElse(List.of()), v.get(RULES).orElse(List.of())));
     }
 
     @Override
