@@ -25,10 +25,21 @@ import java.util.UUID;
 /** Plain-client helpers for integration tests: produce text records, read committed records. */
 final class Kafka {
 
-    private final String bootstrap;
+    /** bootstrap.servers and, on a secured cluster, the security settings of every client. */
+    private final Map<String, Object> client;
 
     Kafka(String bootstrap) {
-        this.bootstrap = bootstrap;
+        this(Map.of("bootstrap.servers", bootstrap));
+    }
+
+    Kafka(Map<String, Object> client) {
+        this.client = Map.copyOf(client);
+    }
+
+    private Properties props() {
+        Properties p = new Properties();
+        p.putAll(client);
+        return p;
     }
 
     static String unique(String prefix) {
@@ -36,14 +47,13 @@ final class Kafka {
     }
 
     void createTopic(String name, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(props())) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
         }
     }
 
     KafkaProducer<String, String> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = props();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
@@ -84,7 +94,7 @@ final class Kafka {
 
     /** Waits until {@code group} has committed offsets at the end of every partition of {@code topic}. */
     void awaitConsumed(String group, String topic, Duration timeout) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        try (Admin admin = Admin.create(props())) {
             long deadline = System.currentTimeMillis() + timeout.toMillis();
             while (true) {
                 Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new java.util.HashMap<>();
@@ -123,16 +133,14 @@ final class Kafka {
     }
 
     private Properties settings() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = props();
         return p;
     }
 
     /** The read_committed end offsets once they have caught up with the log end (or at the deadline). */
     private Map<TopicPartition, Long> endWithoutOpenTransactions(TopicReader committed, List<TopicPartition> partitions,
                                                                  long deadline) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = props();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         try (KafkaConsumer<byte[], byte[]> uncommitted = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             while (true) {

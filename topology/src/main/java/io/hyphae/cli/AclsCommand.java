@@ -7,6 +7,8 @@ import io.hyphae.plan.TopicNames;
 import io.hyphae.plan.TopicSpec;
 import io.hyphae.route.RouteFile;
 import io.hyphae.route.TableDefinition;
+import io.hyphae.runtime.StreamsConfigFactory;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,10 +27,13 @@ import java.util.concurrent.Callable;
 
 @Command(name = "acls",
         description = {"Print the minimal ACLs the application's principal needs, as kafka-acls.sh commands.",
-            "Read on inputs and tables; write on stage, dead-letter, destination and stage output topics; read, write and delete on "
-                + "repartition topics, read and write on the changelogs of the stages' state stores; create on the topics Hyphae (or Kafka "
-                + "Streams, for changelogs) creates when missing; the consumer group (the application id) and the transactional ids of "
-                + "exactly-once (prefixed by the application id); plus what 'hyphae dlq replay' needs."},
+            "Read on inputs and tables; Write on stage, dead-letter, destination and stage output topics; Read, Write and "
+                + "Delete on repartition topics (the purge of what was consumed); Read and Write on the changelogs of the stages' "
+                + "state stores; Create on the topics Hyphae (or Kafka Streams, for changelogs) creates when missing (Describe "
+                + "where neither Read nor Write implies it); Read on the consumer group (the application id); Write on the "
+                + "transactional ids of exactly-once (prefixed '<application>-'); plus what 'hyphae dlq replay' needs "
+                + "(prefixed '<application>.'). Each printed operation is one the broker checks: 'hyphae run' and 'dlq replay' "
+                + "fail, naming it, without it."},
         mixinStandardHelpOptions = true)
 final class AclsCommand implements Callable<Integer> {
 
@@ -66,14 +71,15 @@ final class AclsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** kafka-acls.sh --add lines, one per resource, operations merged. */
+    /**
+     * kafka-acls.sh --add lines, one per resource, operations merged. Describe is printed only where neither Read nor
+     * Write is: the authorizer implies Describe from either, so every printed operation is one the application uses.
+     */
     static List<String> commands(CheckedFile checked, String principal) {
         RouteFile routes = checked.file();
         Map<String, Set<String>> topics = new LinkedHashMap<>();
         for (TopicSpec t : checked.topics()) {
             Set<String> ops = topics.computeIfAbsent(t.name(), k -> new LinkedHashSet<>());
-            ops.add("Describe");
-            ops.add("Create");
             switch (t.role()) {
                 case INPUT, TABLE -> ops.add("Read");
                 case STAGE, DEAD_LETTER, DESTINATION, OUTPUT -> ops.add("Write");
@@ -99,11 +105,40 @@ final class AclsCommand implements Callable<Integer> {
         });
         List<String> lines = new ArrayList<>();
         String base = "kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\" --add --allow-principal " + principal;
-        topics.forEach((topic, ops) -> lines.add(base + ops(ops) + " --topic " + topic));
-        lines.add(base + ops(List.of("Read", "Describe")) + " --group " + routes.application());
-        lines.add(base + ops(List.of("Write", "Describe")) + " --transactional-id " + routes.application() + " --resource-pattern-type prefixed");
-        lines.add(base + ops(List.of("Read", "Describe")) + " --group " + routes.application() + ". --resource-pattern-type prefixed");
+        // Hyphae creates the topics that are missing, so each needs Create (and Describe, implied or given).
+        topics.forEach((topic, ops) -> lines.add(base + ops(ordered(ops, true)) + " --topic " + topic));
+        lines.add(base + ops(List.of("Read")) + " --group " + routes.application());
+        if (exactlyOnce(routes)) {
+            // Kafka Streams' transactional ids under exactly_once_v2: <application.id>-<process id>-<thread>.
+            lines.add(base + ops(List.of("Write")) + " --transactional-id " + routes.application() + "- --resource-pattern-type prefixed");
+        }
+        // dlq replay: group and transactional id <application>.<route>.dlq-replay
+        lines.add(base + ops(List.of("Write")) + " --transactional-id " + routes.application() + ". --resource-pattern-type prefixed");
+        lines.add(base + ops(List.of("Read")) + " --group " + routes.application() + ". --resource-pattern-type prefixed");
         return lines;
+    }
+
+    /** Whether the file's Streams run under exactly-once (the default), which needs transactional ids. */
+    static boolean exactlyOnce(RouteFile routes) {
+        Object guarantee = StreamsConfigFactory.forRun(routes, "unused:9092").get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+        return !StreamsConfig.AT_LEAST_ONCE.equals(guarantee);
+    }
+
+    /** Read, Write, then Create; Describe only when neither Read nor Write implies it. */
+    private static List<String> ordered(Set<String> ops, boolean create) {
+        List<String> out = new ArrayList<>();
+        for (String op : List.of("Read", "Write")) {
+            if (ops.contains(op)) {
+                out.add(op);
+            }
+        }
+        if (create) {
+            out.add("Create");
+        }
+        if (!ops.contains("Read") && !ops.contains("Write")) {
+            out.add("Describe");
+        }
+        return out;
     }
 
     /**
@@ -115,13 +150,13 @@ final class AclsCommand implements Callable<Integer> {
         String base = "kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\" --add --allow-principal " + principal;
         for (TableDefinition t : TableConnectors.sourced(checked.file())) {
             lines.add("# table " + t.name() + " (connector " + TopicNames.tableConnector(checked.file().application(), t.name()) + ")");
-            lines.add(base + ops(List.of("Write", "Describe", "Create")) + " --topic " + t.topic());
+            lines.add(base + ops(List.of("Write", "Create")) + " --topic " + t.topic());
         }
         for (CheckedSubscriber s : checked.subscribers()) {
             lines.add("# subscriber " + s.definition().name() + " (connector " + s.connector() + ")");
-            lines.add(base + ops(List.of("Read", "Describe")) + " --topic " + s.topic());
-            lines.add(base + ops(List.of("Write", "Describe")) + " --topic " + s.deadLetterTopic());
-            lines.add(base + ops(List.of("Read", "Describe")) + " --group connect-" + s.connector());
+            lines.add(base + ops(List.of("Read")) + " --topic " + s.topic());
+            lines.add(base + ops(List.of("Write")) + " --topic " + s.deadLetterTopic());
+            lines.add(base + ops(List.of("Read")) + " --group connect-" + s.connector());
         }
         return lines;
     }

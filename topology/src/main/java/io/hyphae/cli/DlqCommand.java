@@ -6,6 +6,7 @@ import io.hyphae.route.RouteDefinition;
 import io.hyphae.route.RouteFile;
 import io.hyphae.event.LineageHeaders;
 import io.hyphae.plan.TopicNames;
+import io.hyphae.runtime.NotAuthorizedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -159,25 +160,30 @@ final class DlqCommand implements Runnable {
             pp.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
             pp.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(TopicSpec.MAX_RECORD_BYTES));
             int[] replayed = {0};
-            try (TopicReader reader = new TopicReader(cp);
-                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
-                producer.initTransactions();
-                // From the replay group's committed offsets: each dead letter is replayed once.
-                reader.assign(reader.partitions(topic, Duration.ofSeconds(30)));
-                boolean complete = reader.readToEnd(READ_TIMEOUT, batch -> {
-                    producer.beginTransaction();
-                    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-                    for (ConsumerRecord<byte[], byte[]> r : batch) {
-                        producer.send(new ProducerRecord<>(input, null, r.timestamp(), r.key(), r.value(), replayHeaders(r)));
-                        offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-                        replayed[0]++;
+            try {
+                try (TopicReader reader = new TopicReader(cp);
+                     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+                    producer.initTransactions();
+                    // From the replay group's committed offsets: each dead letter is replayed once.
+                    reader.assign(reader.partitions(topic, Duration.ofSeconds(30)));
+                    boolean complete = reader.readToEnd(READ_TIMEOUT, batch -> {
+                        producer.beginTransaction();
+                        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                        for (ConsumerRecord<byte[], byte[]> r : batch) {
+                            producer.send(new ProducerRecord<>(input, null, r.timestamp(), r.key(), r.value(), replayHeaders(r)));
+                            offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                            replayed[0]++;
+                        }
+                        producer.sendOffsetsToTransaction(offsets, reader.consumer().groupMetadata());
+                        producer.commitTransaction();
+                    });
+                    if (!complete) {
+                        spec.commandLine().getErr().println("stopped after " + READ_TIMEOUT.toMinutes() + " minutes; run replay again for the rest");
                     }
-                    producer.sendOffsetsToTransaction(offsets, reader.consumer().groupMetadata());
-                    producer.commitTransaction();
-                });
-                if (!complete) {
-                    spec.commandLine().getErr().println("stopped after " + READ_TIMEOUT.toMinutes() + " minutes; run replay again for the rest");
                 }
+            } catch (RuntimeException e) {
+                // The replay reads the dead letters and writes the input, as group and transactional id 'id'.
+                throw NotAuthorizedException.explain(e, t -> t.equals(input) ? "Write" : "Read", id, id).orElseThrow(() -> e);
             }
             spec.commandLine().getOut().printf("replayed %d dead letter%s from %s into %s%n", replayed[0], replayed[0] == 1 ? "" : "s", topic, input);
             spec.commandLine().getOut().flush();

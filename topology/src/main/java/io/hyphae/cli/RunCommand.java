@@ -101,6 +101,11 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
         });
         app.awaitStop();
+        if (app.failure().isPresent()) {
+            spec.commandLine().getErr().println(spec.commandLine().getColorScheme().errorText("error: " + app.failure().get().getMessage()));
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
         return app.state().toString().equals("ERROR") ? 1 : 0;
     }
 

@@ -4,6 +4,7 @@ import io.hyphae.format.Formats;
 import io.hyphae.plan.CheckedFile;
 import io.hyphae.route.RouteFile;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -11,6 +12,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
@@ -31,6 +33,7 @@ public final class HyphaeApplication implements AutoCloseable {
     private RouteMetrics metrics = RouteMetrics.NONE;
     private KafkaStreamsMetrics streamsMetrics;
     private boolean provisioned;
+    private volatile RuntimeException failure;
     private final java.util.List<Consumer<KafkaStreams.State>> stateListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HyphaeApplication(RouteFile file, String bootstrapServers, Consumer<String> progress) {
@@ -74,8 +77,23 @@ public final class HyphaeApplication implements AutoCloseable {
     public void start() throws InterruptedException {
         provision();
         streams = new KafkaStreams(compiled.topology(), config);
+        String application = compiled.file().application();
         streams.setUncaughtExceptionHandler(e -> {
-            progress.accept("stream thread failed, replacing it: " + e);
+            // A missing ACL fails every replacement thread the same way: stop, naming it, instead of looping.
+            Optional<NotAuthorizedException> denied = NotAuthorizedException.explain(e,
+                    topic -> NotAuthorizedException.fromProducer(e) ? "Write" : "Read", application, application + "-");
+            if (denied.isPresent()) {
+                failure = denied.get();
+                progress.accept("error: " + failure.getMessage());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+            Optional<AuthenticationException> unauthenticated = authenticationCause(e);
+            if (unauthenticated.isPresent()) {
+                failure = NotAuthorizedException.unauthenticated(unauthenticated.get());
+                progress.accept("error: " + failure.getMessage());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+            progress.accept("stream thread failed, replacing it: " + causes(e));
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> {
@@ -100,6 +118,29 @@ public final class HyphaeApplication implements AutoCloseable {
     /** Called on every state change of the streams (e.g. to publish health). */
     public void onStateChange(Consumer<KafkaStreams.State> listener) {
         stateListeners.add(listener);
+    }
+
+    /** The exception and each of its causes, without stack frames. */
+    static String causes(Throwable failure) {
+        StringBuilder out = new StringBuilder(String.valueOf(failure));
+        for (Throwable t = failure.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            out.append("; caused by ").append(t);
+        }
+        return out.toString();
+    }
+
+    private static Optional<AuthenticationException> authenticationCause(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AuthenticationException a) {
+                return Optional.of(a);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Why the streams stopped on their own, when they did for a reason Hyphae explains (a permission the broker refused). */
+    public Optional<RuntimeException> failure() {
+        return Optional.ofNullable(failure);
     }
 
     public KafkaStreams streams() {

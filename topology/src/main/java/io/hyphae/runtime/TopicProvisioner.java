@@ -10,7 +10,9 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -34,6 +36,7 @@ public final class TopicProvisioner {
 
     private final Admin admin;
     private final Consumer<String> progress;
+    private final Map<String, TopicSpec.Role> roles = new HashMap<>();
 
     public TopicProvisioner(Admin admin, Consumer<String> progress) {
         this.admin = admin;
@@ -44,6 +47,7 @@ public final class TopicProvisioner {
     public List<String> provision(List<TopicSpec> planned) throws InterruptedException {
         // Kafka Streams creates the changelogs of the stages' stores itself, as internal topics, with their partition count.
         List<TopicSpec> specs = planned.stream().filter(s -> s.role() != TopicSpec.Role.CHANGELOG).toList();
+        specs.forEach(spec -> roles.putIfAbsent(spec.name(), spec.role()));
         Map<String, TopicDescription> existing = describe(specs.stream().map(TopicSpec::name).toList());
         List<String> conflicts = new ArrayList<>();
         Map<String, Integer> partitionCounts = new HashMap<>();
@@ -92,6 +96,9 @@ public final class TopicProvisioner {
                 created.add(spec.name());
                 progress.accept("created topic " + spec.name() + " (" + spec.owner() + ")");
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicAuthorizationException denied) {
+                    throw NotAuthorizedException.refused("Create", "Create", "topic", spec.name(), denied);
+                }
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new IllegalStateException("cannot create topic '" + spec.name() + "': " + e.getCause().getMessage(), e.getCause());
                 }
@@ -151,8 +158,27 @@ public final class TopicProvisioner {
                 }
             }
         } catch (ExecutionException e) {
-            progress.accept("warning: cannot read the configs of the table topics: " + e.getCause().getMessage());
+            if (e.getCause() instanceof TopicAuthorizationException) {
+                // 'hyphae acls' leaves DescribeConfigs out: the application needs it only for this check.
+                progress.accept("warning: cannot check that the table topics " + tables.stream().map(ConfigResource::name).toList()
+                        + " are compacted: the principal has no DescribeConfigs permission on them (not needed to run)");
+            } else {
+                progress.accept("warning: cannot read the configs of the table topics: " + e.getCause().getMessage());
+            }
         }
+    }
+
+    /** The ACL operation 'hyphae acls' prints that implies Describe on the topic. */
+    private String describeGrant(String topic) {
+        TopicSpec.Role role = roles.get(topic);
+        if (role == null) {
+            return "Describe";
+        }
+        return switch (role) {
+            case INPUT, TABLE, REPARTITION -> "Read";
+            case STAGE, DEAD_LETTER, DESTINATION -> "Write";
+            default -> "Describe";
+        };
     }
 
     private Map<String, TopicDescription> describe(List<String> names) throws InterruptedException {
@@ -162,6 +188,12 @@ public final class TopicProvisioner {
             try {
                 out.put(entry.getKey(), entry.getValue().get());
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicAuthorizationException denied) {
+                    throw NotAuthorizedException.refused("Describe", describeGrant(entry.getKey()), "topic", entry.getKey(), denied);
+                }
+                if (e.getCause() instanceof AuthenticationException failed) {
+                    throw NotAuthorizedException.unauthenticated(failed);
+                }
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw new IllegalStateException("cannot describe topic '" + entry.getKey() + "': " + e.getCause().getMessage(), e.getCause());
                 }

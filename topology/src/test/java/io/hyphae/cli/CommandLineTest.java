@@ -119,25 +119,26 @@ class CommandLineTest {
         String base = "kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\" --add --allow-principal User:insurer";
         String connect = "kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\" --add --allow-principal User:connect";
         assertThat(out.toString().lines().filter(l -> l.startsWith("kafka-acls.sh")).toList()).containsExactlyInAnyOrder(
-                base + " --operation Describe --operation Create --operation Read --topic geo.accident-volume",
-                base + " --operation Describe --operation Create --operation Read --operation Write --topic customer.address-changed",
-                base + " --operation Describe --operation Create --operation Read --operation Write --topic insurance.manual-review.requests",
-                base + " --operation Describe --operation Create --operation Write --operation Read --topic insurance.address-changed.dlq",
-                base + " --operation Describe --operation Create --operation Write --topic insurance.address-changed.validated",
-                base + " --operation Describe --operation Create --operation Write --topic insurance.address-changed.enriched",
-                base + " --operation Describe --operation Create --operation Write --topic insurance.address-changed.priced",
-                base + " --operation Describe --operation Create --operation Write --topic insurance.address-changed.routed",
-                base + " --operation Describe --operation Create --operation Write --topic insurance.policy-update",
-                base + " --operation Describe --operation Create --operation Write --operation Read --topic insurance.manual-review.dlq",
-                base + " --operation Describe --operation Create --operation Write --topic insurance.manual-review.queued",
-                base + " --operation Read --operation Describe --group insurance",
-                base + " --operation Write --operation Describe --transactional-id insurance --resource-pattern-type prefixed",
-                base + " --operation Read --operation Describe --group insurance. --resource-pattern-type prefixed",
+                base + " --operation Read --operation Create --topic geo.accident-volume",
+                base + " --operation Read --operation Write --operation Create --topic customer.address-changed",
+                base + " --operation Read --operation Write --operation Create --topic insurance.manual-review.requests",
+                base + " --operation Read --operation Write --operation Create --topic insurance.address-changed.dlq",
+                base + " --operation Write --operation Create --topic insurance.address-changed.validated",
+                base + " --operation Write --operation Create --topic insurance.address-changed.enriched",
+                base + " --operation Write --operation Create --topic insurance.address-changed.priced",
+                base + " --operation Write --operation Create --topic insurance.address-changed.routed",
+                base + " --operation Write --operation Create --topic insurance.policy-update",
+                base + " --operation Read --operation Write --operation Create --topic insurance.manual-review.dlq",
+                base + " --operation Write --operation Create --topic insurance.manual-review.queued",
+                base + " --operation Read --group insurance",
+                base + " --operation Write --transactional-id insurance- --resource-pattern-type prefixed",
+                base + " --operation Write --transactional-id insurance. --resource-pattern-type prefixed",
+                base + " --operation Read --group insurance. --resource-pattern-type prefixed",
                 // the app creates the subscriber's dead-letter topic; the Connect worker reads and writes for it
-                base + " --operation Describe --operation Create --topic insurance.subscriber.policy-service.dlq",
-                connect + " --operation Read --operation Describe --topic insurance.address-changed.priced",
-                connect + " --operation Write --operation Describe --topic insurance.subscriber.policy-service.dlq",
-                connect + " --operation Read --operation Describe --group connect-insurance-subscriber-policy-service");
+                base + " --operation Create --operation Describe --topic insurance.subscriber.policy-service.dlq",
+                connect + " --operation Read --topic insurance.address-changed.priced",
+                connect + " --operation Write --topic insurance.subscriber.policy-service.dlq",
+                connect + " --operation Read --group connect-insurance-subscriber-policy-service");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.hyphae.runtime.internals;
 
 import io.hyphae.plan.TopicNames;
 import io.hyphae.runtime.NodeNames;
+import io.hyphae.runtime.NotAuthorizedException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -34,6 +35,11 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        if (NotAuthorizedException.authorizationCause(exception).isPresent()) {
+            // A refused permission (a producer that may not write a topic fails every send after it): no dead letter
+            // can help; the stream thread fails and the uncaught exception handler names the permission.
+            return Response.fail();
+        }
         String node = context.processorNodeId();
         Optional<String> route = NodeNames.route(node);
         if (route.isEmpty()) {
