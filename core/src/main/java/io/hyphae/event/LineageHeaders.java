@@ -22,6 +22,11 @@ public final class LineageHeaders {
     public static final String ERROR_STAGE = "hyphae.error.stage";
     public static final String ERROR_REASON = "hyphae.error.reason";
     public static final String ERROR_EXCEPTION = "hyphae.error.exception";
+    /**
+     * On events an edge node publishes: {@code <node>-<outbox sequence>}, the event's id (also in its value). Dead letters
+     * keep it, so the node finds the writes the route rejected.
+     */
+    public static final String EVENT_ID = "hyphae.event-id";
     /** Internal: the join key on a repartition topic. */
     public static final String JOIN_KEY = "hyphae.join-key";
 

@@ -22,16 +22,8 @@ import io.hyphae.spec.field.Values;
 import io.hyphae.route.SubscriberDefinition;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.Node;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -111,27 +103,8 @@ public final class RouteFileLoader {
         parsedUntil.clear();
         Path parent = Path.of(fileName).toAbsolutePath().getParent();
         baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
-        LoadContext context = new LoadContext(fileName, new EnvSubstitution(environment), problems);
-        Node root;
-        try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(true); // reported by YamlNode with a position instead
-            options.setMaxAliasesForCollections(50);
-            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            Location where = mark == null ? new Location(fileName, 1, 1) : new Location(fileName, mark.getLine() + 1, mark.getColumn() + 1);
-            problems.add(where, "", "invalid YAML: " + e.getProblem() + (e.getContext() != null ? " (" + e.getContext() + ")" : ""));
-            return null;
-        } catch (YAMLException e) {
-            problems.add(new Location(fileName, 1, 1), "", "invalid YAML: " + e.getMessage());
-            return null;
-        }
-        if (root == null) {
-            problems.add(new Location(fileName, 1, 1), "", "the file is empty; expected 'application' and 'routes'");
-            return null;
-        }
-        return readFile(new YamlNode(root, "", context), fileName, problems);
+        return YamlDocument.parse(fileName, text, environment, problems, "the file is empty; expected 'application' and 'routes'")
+                .map(root -> readFile(root, fileName, problems)).orElse(null);
     }
 
     private RouteFile readFile(YamlNode root, String fileName, Problems problems) {
