@@ -1,10 +1,11 @@
 package io.hyphae.edge;
 
 import io.hyphae.edge.file.ColumnDefinition;
+import org.sqlite.SQLiteConfig;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -52,15 +53,16 @@ final class EdgeDatabase {
         } catch (IOException e) {
             throw new SQLException("cannot create the folder of " + file + ": " + e.getMessage(), e);
         }
-        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
-        try (Statement s = connection.createStatement()) {
-            s.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
-            s.execute("PRAGMA journal_mode = WAL");
-            // WAL + NORMAL: a crash of the process loses nothing committed; a power loss may lose the last transactions,
-            // rows and offsets together, so the node re-applies them.
-            s.execute("PRAGMA synchronous = NORMAL");
-        }
-        return connection;
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(BUSY_TIMEOUT_MS);
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // WAL + NORMAL: a crash of the process loses nothing committed; a power loss may lose the last transactions,
+        // rows and offsets together, so the node re-applies them.
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        // Every transaction of the node writes: take the write lock when it begins (waiting up to the busy timeout),
+        // rather than on its first write, where another writer in between would fail it (SQLITE_BUSY_SNAPSHOT).
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        return DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
     }
 
     /** Creates Hyphae's own tables when missing. */

@@ -43,12 +43,7 @@ public final class EdgeNode implements AutoCloseable {
     public void start() throws SQLException {
         EdgeDatabase database = new EdgeDatabase(file.database(), file.rejectedTable());
         Formats formats = new Formats(file.registry());
-        try (Connection setup = database.open()) {
-            database.prepare(setup);
-            for (PublishDefinition p : file.publishes()) {
-                OutboxTriggers.install(setup, database, p);
-            }
-        }
+        prepare(database);
         for (MirrorDefinition m : file.mirrors()) {
             Connection connection = database.open();
             MirrorTable table = new MirrorTable(m, formats.of(m.format(), Optional.empty()), database, connection);
@@ -75,6 +70,30 @@ public final class EdgeNode implements AutoCloseable {
         threads.forEach(Thread::start);
         log.info("edge node {}: database {}, mirroring {} table(s), publishing {} table(s), broker {}", file.node(), file.database(),
                 file.mirrors().size(), file.publishes().size(), bootstrap);
+    }
+
+    /** Hyphae's tables and the triggers; tried again a few times when the application holds the database meanwhile. */
+    private void prepare(EdgeDatabase database) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection setup = database.open()) {
+                database.prepare(setup);
+                for (PublishDefinition p : file.publishes()) {
+                    OutboxTriggers.install(setup, database, p);
+                }
+                return;
+            } catch (SQLException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                log.warn("preparing {} failed ({}); trying again", file.database(), e.getMessage());
+                try {
+                    Thread.sleep(500L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Blocks until {@link #close()}. */

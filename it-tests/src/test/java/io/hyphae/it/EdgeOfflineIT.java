@@ -46,7 +46,7 @@ class EdgeOfflineIT {
         Sqlite db = new Sqlite(dir.resolve("a.db"));
         EdgeProcess node = new EdgeProcess(edgeFile, bootstrap, dir, "a");
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> !db.rows("SELECT name FROM sqlite_master WHERE name = 'readings'").isEmpty());
+            await().atMost(Duration.ofSeconds(60)).until(() -> !db.rows("SELECT name FROM sqlite_master WHERE name = 'hyphae_publish_readings_insert'").isEmpty());
             db.execute("INSERT INTO readings (sensor, n) VALUES ('s0', 0)");
             await().atMost(Duration.ofSeconds(60)).until(() -> db.count("SELECT count(*) FROM hyphae_outbox") == 0);
 

@@ -50,9 +50,9 @@ class EdgeSyncIT {
              EdgeProcess nodeB = new EdgeProcess(b, cluster.bootstrapServers(), dir, "b")) {
             app.start();
             app.awaitRunning(WAIT);
-            // the application's tables exist once the node has started
-            await().atMost(WAIT).until(() -> !dbA.rows("SELECT name FROM sqlite_master WHERE name = 'my_position'").isEmpty()
-                    && !dbB.rows("SELECT name FROM sqlite_master WHERE name = 'my_position'").isEmpty());
+            // the application's table and its triggers exist once the node has started
+            await().atMost(WAIT).until(() -> !dbA.rows("SELECT name FROM sqlite_master WHERE name = 'hyphae_publish_my_position_insert'").isEmpty()
+                    && !dbB.rows("SELECT name FROM sqlite_master WHERE name = 'hyphae_publish_my_position_insert'").isEmpty());
 
             dbA.execute("INSERT INTO my_position (droneId, lat, lon) VALUES ('a1', 48.1, 11.5)",
                     "INSERT INTO my_position (droneId, lat, lon) VALUES ('a2', 48.2, 11.6)");

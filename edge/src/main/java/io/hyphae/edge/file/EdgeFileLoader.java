@@ -71,12 +71,12 @@ public final class EdgeFileLoader {
                 bootstrap = kafka.get().get(EdgeFileSpec.BOOTSTRAP).map(String::trim).filter(b -> !b.isEmpty());
                 properties = kafka.get().get(EdgeFileSpec.CLIENT_PROPERTIES).orElse(Map.of());
             }
-            RegistrySettings registry = v.get(EdgeFileSpec.REGISTRY_SECTION).flatMap(RouteFileSpec.REGISTRY::read)
+            RegistrySettings registry = v.get(EdgeFileSpec.REGISTRY_SECTION).flatMap(EdgeFileSpec.REGISTRY::read)
                     .map(r -> new RegistrySettings(
-                            r.get(RouteFileSpec.REGISTRY_URL).map(String::trim).filter(u -> !u.isEmpty()),
+                            r.get(EdgeFileSpec.REGISTRY_URL).map(String::trim).filter(u -> !u.isEmpty()),
                             r.get(RouteFileSpec.BASIC_AUTH).filter(u -> !u.isEmpty()),
                             r.get(RouteFileSpec.REGISTRY_PROPERTIES).orElse(Map.of()),
-                            r.value(RouteFileSpec.AUTO_REGISTER),
+                            r.value(EdgeFileSpec.AUTO_REGISTER),
                             r.value(RouteFileSpec.SUBJECT_STRATEGY)))
                     .orElse(RegistrySettings.NONE);
             String rejected = v.value(EdgeFileSpec.REJECTED);

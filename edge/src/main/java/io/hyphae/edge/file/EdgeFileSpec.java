@@ -59,6 +59,17 @@ public final class EdgeFileSpec {
             .example("{ security.protocol: SSL }");
     public static final Fields KAFKA = Fields.of("How the node connects to Kafka.", BOOTSTRAP, CLIENT_PROPERTIES);
 
+    // registry: the route file's fields, where they mean the same
+    public static final Field<String> REGISTRY_URL = Field.optional("url", Shapes.anyText("URL"),
+                    "The Confluent-compatible schema registry of Avro mirrors and publications. Absent or empty: `--registry-url`.")
+            .example("${SCHEMA_REGISTRY_URL:}");
+    public static final Field<Boolean> AUTO_REGISTER = Field.optional("autoRegister", Shapes.bool(),
+                    "`true`: the schema of the events the node publishes (derived from the columns) is registered on first use. "
+                            + "`false`: it must be registered already.")
+            .defaultValue(true);
+    public static final Fields REGISTRY = Fields.of("The schema registry, for Avro.", REGISTRY_URL, RouteFileSpec.BASIC_AUTH,
+            RouteFileSpec.REGISTRY_PROPERTIES, AUTO_REGISTER, RouteFileSpec.SUBJECT_STRATEGY);
+
     // mirror
     public static final Field<String> MIRROR_TOPIC = Field.required("topic", RouteFileSpec.TOPIC,
             "The topic kept in the table: normally a route's stage topic `<application>.<route>.<stage>`, read from the beginning.")
@@ -106,8 +117,8 @@ public final class EdgeFileSpec {
     public static final Field<String> DATABASE = Field.required("database", Shapes.text(),
             "The SQLite file, relative to the edge file; created if missing.").example("drone-7.db");
     public static final Field<YamlNode> KAFKA_SECTION = Field.optional("kafka", Shapes.node(KAFKA), "How the node connects to Kafka.");
-    public static final Field<YamlNode> REGISTRY_SECTION = Field.optional("registry", Shapes.node(RouteFileSpec.REGISTRY),
-            "The schema registry, for Avro (the same fields as the route file's `registry`).");
+    public static final Field<YamlNode> REGISTRY_SECTION = Field.optional("registry", Shapes.node(REGISTRY),
+            "The schema registry, for Avro.");
     public static final Field<String> REJECTED = Field.optional("rejected", SQL_IDENTIFIER,
             "The local table of rejected records: mirrored records that do not fit the mapping, and the node's writes the route "
                     + "dead-lettered, each with the reason.").defaultValue("rejected");
