@@ -87,6 +87,11 @@ final class OutboxPublisher implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (running) {
+                throw e;
+            }
+            // the producer was closed under a send: stopping
         } finally {
             try {
                 connection.close();

@@ -49,7 +49,7 @@ class EdgeSyncIT {
              EdgeProcess nodeA = new EdgeProcess(a, cluster.bootstrapServers(), dir, "a");
              EdgeProcess nodeB = new EdgeProcess(b, cluster.bootstrapServers(), dir, "b")) {
             app.start();
-            app.awaitRunning(WAIT);
+            app.awaitRunning(Duration.ofSeconds(120));
             // the application's table and its triggers exist once the node has started
             await().atMost(WAIT).until(() -> !dbA.rows("SELECT name FROM sqlite_master WHERE name = 'hyphae_publish_my_position_insert'").isEmpty()
                     && !dbB.rows("SELECT name FROM sqlite_master WHERE name = 'hyphae_publish_my_position_insert'").isEmpty());
