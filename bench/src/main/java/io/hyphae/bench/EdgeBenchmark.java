@@ -11,6 +11,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -75,7 +78,7 @@ public final class EdgeBenchmark {
     void run() throws Exception {
         work = options.work().resolve("edge-" + System.currentTimeMillis()).toAbsolutePath();
         Files.createDirectories(work);
-        LocalKafka kafka = new LocalKafka(work.resolve("kafka"), BenchmarkRunner.freePair());
+        LocalKafka kafka = new LocalKafka(work.resolve("kafka"), freePair());
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         try {
             bootstrap = kafka.start(log);
@@ -163,7 +166,7 @@ public final class EdgeBenchmark {
             if (!node.isAlive()) {
                 throw new IllegalStateException("the edge process ended: see " + work.resolve("mirror.log"));
             }
-            Thread.sleep(20);
+            Thread.sleep(100); // each look opens a connection: not so often that it competes with the node
         }
         double rate = (options.records() - firstCount) / ((endAt - firstAt) / 1e9);
         long rows2 = scalar(db, "SELECT count(*) FROM drones");
@@ -365,6 +368,22 @@ public final class EdgeBenchmark {
             a.waitFor(10, TimeUnit.SECONDS);
             b.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** A free loopback port whose successor is free too (the local broker's controller takes the next one). */
+    private static int freePair() throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            try (ServerSocket next = new ServerSocket(port + 1, 50, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException e) {
+                // taken
+            }
+        }
+        throw new IllegalStateException("no free pair of loopback ports");
     }
 
     private static double pct(List<Double> sorted, double p) {

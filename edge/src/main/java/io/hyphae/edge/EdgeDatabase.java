@@ -115,7 +115,8 @@ final class EdgeDatabase {
                     }
                 }
             }
-            if (!unique.isEmpty()) {
+            if (!unique.isEmpty() && !existing.isEmpty()) {
+                // a table created elsewhere may lack the key as a constraint; one created here has it as its primary key
                 s.execute("CREATE UNIQUE INDEX IF NOT EXISTS " + quote("hyphae_" + table + "_key") + " ON " + quote(table) + " ("
                         + String.join(", ", unique.stream().map(EdgeDatabase::quote).toList()) + ")");
             }

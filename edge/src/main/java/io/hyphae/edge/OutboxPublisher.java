@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,18 +125,21 @@ final class OutboxPublisher implements Runnable {
                 unfit.add(rejection.getMessage());
                 continue;
             }
+            Future<RecordMetadata> future;
             try {
-                sent.add(producer.send(record));
-                unfit.add(null);
+                future = producer.send(record);
             } catch (KafkaException e) {
-                // e.g. no metadata yet: the broker is unreachable; nothing of this record was sent
-                if (!offlineLogged) {
-                    log.warn("outbox: cannot send yet ({}); the writes wait in the outbox", e.getMessage());
-                    offlineLogged = true;
-                }
+                offline(e);
                 stalled = true;
                 break;
             }
+            if (notSent(future)) {
+                // e.g. no metadata within max.block.ms: the broker is unreachable, and this record was not sent
+                stalled = true;
+                break;
+            }
+            sent.add(future);
+            unfit.add(null);
         }
         producer.flush();
         if (!running) {
@@ -150,6 +154,12 @@ final class OutboxPublisher implements Runnable {
                 try {
                     sent.get(i).get();
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RetriableException) {
+                        // not sent: this row and the ones after it stay in the outbox, to be sent again in order
+                        offline(e.getCause());
+                        stalled = true;
+                        break;
+                    }
                     reason = "the broker refused the event: " + e.getCause().getMessage();
                 }
             }
@@ -172,6 +182,30 @@ final class OutboxPublisher implements Runnable {
             offlineLogged = false;
         }
         return true;
+    }
+
+    /** A send that failed at once with a retriable error (no metadata in time): the record did not leave. */
+    private boolean notSent(Future<RecordMetadata> future) throws InterruptedException {
+        if (!future.isDone()) {
+            return false;
+        }
+        try {
+            future.get();
+            return false;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RetriableException) {
+                offline(e.getCause());
+                return true;
+            }
+            return false; // refused for good: handled with the acknowledgements
+        }
+    }
+
+    private void offline(Throwable cause) {
+        if (!offlineLogged) {
+            log.warn("outbox: cannot send yet ({}); the writes wait in the outbox", cause.getMessage());
+            offlineLogged = true;
+        }
     }
 
     private ProducerRecord<byte[], byte[]> record(Row row) throws Rejection {
