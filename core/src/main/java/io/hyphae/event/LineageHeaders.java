@@ -29,6 +29,11 @@ public final class LineageHeaders {
      * {@code <first>-<last>} (e.g. {@code 5-7}, or {@code 5-5} for one).
      */
     public static final String RESEQUENCE_GAP = "hyphae.resequence.gap";
+    /**
+     * On events an edge node publishes: {@code <node>-<outbox sequence>}, the event's id (also in its value). Dead letters
+     * keep it, so the node finds the writes the route rejected.
+     */
+    public static final String EVENT_ID = "hyphae.event-id";
     /** Internal: the join key on a repartition topic. */
     public static final String JOIN_KEY = "hyphae.join-key";
 

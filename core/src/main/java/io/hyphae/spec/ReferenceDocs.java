@@ -40,7 +40,14 @@ public final class ReferenceDocs {
 
     /** The doc with every marked table written anew; an unknown ID is an error. */
     public static String rewrite(String markdown) {
-        Map<String, Table> tables = tables();
+        return rewrite(markdown, tables());
+    }
+
+    /**
+     * The doc with every marked table written anew from {@code tables} (another file's specs, such as the edge file's);
+     * an unknown ID is an error.
+     */
+    public static String rewrite(String markdown, Map<String, Table> tables) {
         Matcher m = BLOCK.matcher(markdown);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -64,7 +71,8 @@ public final class ReferenceDocs {
         return ids;
     }
 
-    static String render(Table table, Map<String, Table> all) {
+    /** One table; a mapping that is the root of another table in {@code all} is not repeated inside it. */
+    public static String render(Table table, Map<String, Table> all) {
         Map<Fields, Boolean> roots = new IdentityHashMap<>();
         all.values().forEach(t -> roots.put(t.fields(), true));
         StringBuilder out = new StringBuilder("| field | type | required | default | meaning | example |\n|---|---|---|---|---|---|\n");

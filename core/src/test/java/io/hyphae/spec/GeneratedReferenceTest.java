@@ -73,7 +73,8 @@ class GeneratedReferenceTest {
     private static List<Path> docs() throws IOException {
         List<Path> docs = new ArrayList<>();
         try (Stream<Path> files = Files.list(ROOT.resolve("docs"))) {
-            files.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
+            // docs/edge.md's tables are the edge file's, written from its spec in the edge module (EdgeReferenceTest)
+            files.filter(p -> p.toString().endsWith(".md") && !p.getFileName().toString().equals("edge.md")).sorted().forEach(docs::add);
         }
         docs.add(ROOT.resolve("README.md"));
         return docs;

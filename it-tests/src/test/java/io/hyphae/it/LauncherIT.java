@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +34,7 @@ class LauncherIT {
         Files.copy(Path.of("../hyphae"), tree.resolve("hyphae"));
         executable(tree.resolve("hyphae"));
         for (String source : List.of("pom.xml", "core/pom.xml", "core/src/main/java/A.java", "topology/pom.xml",
-                "topology/src/main/java/B.java", "registry-server/pom.xml", "connect-worker/pom.xml")) {
+                "topology/src/main/java/B.java", "edge/pom.xml", "edge/src/main/java/C.java", "registry-server/pom.xml", "connect-worker/pom.xml")) {
             Path file = tree.resolve(source);
             Files.createDirectories(file.getParent());
             Files.writeString(file, "x");
@@ -46,10 +47,11 @@ class LauncherIT {
                 #!/usr/bin/env bash
                 echo build >> "%s"
                 sleep 1
-                mkdir -p topology/target registry-server/target/lib connect-worker/target/lib schemas/target/maven-status
+                mkdir -p topology/target edge/target registry-server/target/lib connect-worker/target/lib schemas/target/maven-status
                 echo jar > topology/target/hyphae.jar
+                echo jar > edge/target/hyphae-edge.jar
                 """.formatted(builds));
-        Files.writeString(bin.resolve("java"), "#!/usr/bin/env bash\necho ran\n");
+        Files.writeString(bin.resolve("java"), "#!/usr/bin/env bash\necho ran \"$@\"\n");
         executable(bin.resolve("mvn"));
         executable(bin.resolve("java"));
     }
@@ -75,16 +77,24 @@ class LauncherIT {
         assertThat(output(first) + output(second)).contains("ran");
         assertThat(buildCount()).as("two calls at once after a change build once").isEqualTo(2);
         assertThat(launch()).doesNotContain("building");
+
+        Files.setLastModifiedTime(tree.resolve("edge/src/main/java/C.java"), FileTime.from(Instant.now()));
+        assertThat(launch("edge", "node.yaml")).as("the edge process: its own jar, a small heap, a change to it rebuilds")
+                .contains("hyphae: building")
+                .contains("ran -Xmx64m -XX:+UseSerialGC -jar " + tree.toRealPath().resolve("edge/target/hyphae-edge.jar") + " node.yaml");
+        assertThat(buildCount()).isEqualTo(3);
     }
 
-    private String launch() throws Exception {
-        Process p = start();
+    private String launch(String... args) throws Exception {
+        Process p = start(args);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return output(p);
     }
 
-    private Process start() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("bash", tree.resolve("hyphae").toString(), "--version").directory(tree.toFile())
+    private Process start(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bash", tree.resolve("hyphae").toString()));
+        command.addAll(args.length == 0 ? List.of("--version") : List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(tree.toFile())
                 .redirectErrorStream(true);
         pb.environment().put("PATH", tree.resolve("bin") + ":" + System.getenv("PATH"));
         return pb.start();

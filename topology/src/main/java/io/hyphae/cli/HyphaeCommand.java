@@ -1,5 +1,6 @@
 package io.hyphae.cli;
 
+import io.hyphae.edge.EdgeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,6 +28,7 @@ import picocli.CommandLine.Command;
             ReceiveCommand.class,
             ServeCommand.class,
             LocalCommand.class,
+            EdgeCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Run 'hyphae help <command>' for a command's options. See README.md for the route file reference."})
 public final class HyphaeCommand implements Runnable {

@@ -11,6 +11,7 @@ import io.hyphae.route.RouteFileException;
 import io.hyphae.route.loader.Problems;
 import io.hyphae.route.loader.RouteFileLoader;
 import io.hyphae.route.loader.Suggestions;
+import io.hyphae.route.loader.YamlDocument;
 import io.hyphae.route.loader.YamlNode;
 
 import java.io.IOException;
@@ -79,7 +80,7 @@ public final class RouteTestLoader {
 
     public RouteTestSuite load(Path file, String text) {
         Problems problems = new Problems();
-        Optional<YamlNode> root = YamlNode.parse(file.toString(), text, environment, problems, "the file is empty; expected 'tests'");
+        Optional<YamlNode> root = YamlDocument.parse(file.toString(), text, environment, problems, "the file is empty; expected 'tests'");
         Optional<YamlNode.Mapping> top = root.flatMap(r -> r.mapping(TOP_FIELDS));
         if (top.isEmpty()) {
             problems.throwIfAny();

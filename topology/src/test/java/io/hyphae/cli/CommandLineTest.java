@@ -150,8 +150,17 @@ class CommandLineTest {
     }
 
     @Test
+    void edgeChecksAnEdgeFileAndReportsItsProblemsWithTheirPositions() {
+        assertThat(run("edge", "--check", "../examples/edge/drone-1.edge.yaml")).isZero();
+        assertThat(out.toString()).contains("drone-1.edge.yaml: OK (node 'drone-1': 1 mirror(s), 1 published table(s)");
+        assertThat(run("edge", "--check", "../examples/edge/fleet.yaml")).isEqualTo(1);
+        assertThat(err.toString()).contains("fleet.yaml:2:1: application: unknown field 'application'")
+                .contains("missing required field 'node'");
+    }
+
+    @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"validate", "describe", "run", "demo", "produce", "tap", "dlq", "acls", "local", "connectors", "receive", "serve"}) {
+        for (String command : new String[] {"validate", "describe", "run", "demo", "produce", "tap", "dlq", "acls", "local", "connectors", "receive", "serve", "edge", "test"}) {
             out.getBuffer().setLength(0);
             assertThat(run(command, "--help")).isZero();
             assertThat(out.toString()).as(command).startsWith("Usage: hyphae " + command);

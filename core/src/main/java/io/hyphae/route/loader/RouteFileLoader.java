@@ -26,16 +26,8 @@ import io.hyphae.spec.field.Values;
 import io.hyphae.route.SubscriberDefinition;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.Node;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -115,15 +107,11 @@ public final class RouteFileLoader {
             problems.add(new Location(source, 1, 1), "", "'" + name + "' is not a valid subscriber name: use letters, digits, '-' and '_'");
             problems.throwIfAny();
         }
-        LoadContext context = new LoadContext(source, new EnvSubstitution(variable -> null), problems);
-        Node root = compose(source, text, problems);
-        if (root == null) {
-            problems.throwIfAny();
-            problems.add(new Location(source, 1, 1), "", "the subscriber is empty; expected at least 'stage' or 'topic', and 'url'");
-            problems.throwIfAny();
-        }
         String prefix = "subscribers." + name;
-        Optional<SubscriberDefinition> definition = SubscriberSpec.define(name, new YamlNode(root, prefix, context));
+        Optional<YamlNode> root = YamlDocument.parse(source, text, variable -> null, problems,
+                "the subscriber is empty; expected at least 'stage' or 'topic', and 'url'", prefix);
+        problems.throwIfAny();
+        Optional<SubscriberDefinition> definition = SubscriberSpec.define(name, root.orElseThrow());
         throwRelative(problems, prefix);
         RouteFile alone = new RouteFile(file.source(), file.application(), file.kafka(), file.registry(), file.topics(), file.tables(),
                 file.routes(), Map.of(name, definition.orElseThrow()));
@@ -156,34 +144,8 @@ public final class RouteFileLoader {
         parsedUntil.clear();
         Path parent = Path.of(fileName).toAbsolutePath().getParent();
         baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
-        LoadContext context = new LoadContext(fileName, new EnvSubstitution(environment), problems);
-        Node root = compose(fileName, text, problems);
-        if (root == null && !problems.isEmpty()) {
-            return null;
-        }
-        if (root == null) {
-            problems.add(new Location(fileName, 1, 1), "", "the file is empty; expected 'application' and 'routes'");
-            return null;
-        }
-        return readFile(new YamlNode(root, "", context), fileName, problems);
-    }
-
-    /** The YAML node tree of the text; null, with the problem added, when it is not YAML (null too for an empty text). */
-    static Node compose(String fileName, String text, Problems problems) {
-        try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(true); // reported by YamlNode with a position instead
-            options.setMaxAliasesForCollections(50);
-            return new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            Location where = mark == null ? new Location(fileName, 1, 1) : new Location(fileName, mark.getLine() + 1, mark.getColumn() + 1);
-            problems.add(where, "", "invalid YAML: " + e.getProblem() + (e.getContext() != null ? " (" + e.getContext() + ")" : ""));
-            return null;
-        } catch (YAMLException e) {
-            problems.add(new Location(fileName, 1, 1), "", "invalid YAML: " + e.getMessage());
-            return null;
-        }
+        return YamlDocument.parse(fileName, text, environment, problems, "the file is empty; expected 'application' and 'routes'")
+                .map(root -> readFile(root, fileName, problems)).orElse(null);
     }
 
     private RouteFile readFile(YamlNode root, String fileName, Problems problems) {

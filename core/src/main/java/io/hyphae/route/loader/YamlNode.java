@@ -36,23 +36,6 @@ public final class YamlNode {
     private final String path;
     private final LoadContext context;
 
-    /**
-     * The root node of a YAML text, or empty with a positioned problem when the text is not YAML or is empty. Values
-     * read through {@link #string()} get {@code ${ENV}} references substituted from {@code environment}.
-     */
-    public static Optional<YamlNode> parse(String fileName, String text, Function<String, String> environment, Problems problems,
-                                           String emptyMessage) {
-        Node root = RouteFileLoader.compose(fileName, text, problems);
-        if (root == null && !problems.isEmpty()) {
-            return Optional.empty();
-        }
-        if (root == null) {
-            problems.add(new Location(fileName, 1, 1), "", emptyMessage);
-            return Optional.empty();
-        }
-        return Optional.of(new YamlNode(root, "", new LoadContext(fileName, new EnvSubstitution(environment), problems)));
-    }
-
     YamlNode(Node node, String path, LoadContext context) {
         this.node = node;
         this.path = path;

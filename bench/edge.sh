@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs the edge benchmark on a fresh local broker (about 2 min): the mirror's apply rate against a plain batched
+# SQLite insert of the same rows, the outbox's publish rate, the edge process's peak RSS, and the time for a row
+# inserted on node A to be visible on node B through a route.
+#   bench/edge.sh                200 000 records over 20 000 keys, 50 000 published rows, 50 inserts/s for 20 s
+# Options: --records N --keys N --publish-rows N --rate INSERTS_PER_S --latency-seconds S --results DIR
+# Results: a table on stdout and bench/results/<date>-edge.md.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+echo "bench: building (tests skipped)..." >&2
+mvn -B -q -Dstyle.color=never -DskipTests -pl bench,edge -am package >&2
+exec java -Xmx512m -cp "bench/target/classes:$(cat bench/target/bench.classpath)" io.hyphae.bench.EdgeBenchmark "$@"

@@ -1,0 +1,439 @@
+package io.hyphae.bench;
+
+import io.hyphae.local.LocalKafka;
+import io.hyphae.route.RouteFile;
+import io.hyphae.route.loader.RouteFileLoader;
+import io.hyphae.runtime.HyphaeApplication;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The edge benchmark, on a fresh local broker: (1) the mirror's apply rate — an edge process (its own JVM, its default
+ * {@code -Xmx64m -XX:+UseSerialGC}, the edge jar alone) mirroring N records of K keys from the beginning into a fresh
+ * SQLite file — against a plain batched SQLite insert of the same rows in this JVM (prepared {@code INSERT OR REPLACE},
+ * {@code executeBatch}, one transaction per 2 000 rows, same pragmas), in the same run; (2) the publish rate: M rows
+ * written while the node is stopped, drained from the outbox once it starts; (3) the peak RSS of the edge processes; (4)
+ * the time for a row inserted on node A to be visible on node B through a route (one validate stage, exactly-once, in
+ * this JVM) at a fixed rate, from SQLite's clock at the insert on A to SQLite's clock when B's mirror writes it.
+ */
+public final class EdgeBenchmark {
+
+    record Options(int records, int keys, int publishRows, int rate, int latencySeconds, Path results, Path work, Path edgeJar) {
+        static Options parse(String[] args) {
+            Map<String, String> a = new HashMap<>();
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+            }
+            return new Options(Integer.parseInt(a.getOrDefault("records", "200000")), Integer.parseInt(a.getOrDefault("keys", "20000")),
+                    Integer.parseInt(a.getOrDefault("publish-rows", "50000")), Integer.parseInt(a.getOrDefault("rate", "50")),
+                    Integer.parseInt(a.getOrDefault("latency-seconds", "20")), Path.of(a.getOrDefault("results", "bench/results")),
+                    Path.of(a.getOrDefault("work", "bench/target/work")), Path.of(a.getOrDefault("edge-jar", "edge/target/hyphae-edge.jar")));
+        }
+    }
+
+    private final Options options;
+    private final Consumer<String> log;
+    private final List<String> lines = new ArrayList<>();
+    private String bootstrap;
+    private Path work;
+
+    EdgeBenchmark(Options options, Consumer<String> log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    public static void main(String[] args) throws Exception {
+        EdgeBenchmark bench = new EdgeBenchmark(Options.parse(args), m -> System.out.println(LocalTime.now().withNano(0) + " " + m));
+        bench.run();
+    }
+
+    void run() throws Exception {
+        work = options.work().resolve("edge-" + System.currentTimeMillis()).toAbsolutePath();
+        Files.createDirectories(work);
+        LocalKafka kafka = new LocalKafka(work.resolve("kafka"), freePair());
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+        try {
+            bootstrap = kafka.start(log);
+            mirrorAgainstPlainInsert();
+            publishRate();
+            latency();
+        } finally {
+            kafka.stop(log);
+        }
+        String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
+        StringBuilder md = new StringBuilder("# Edge benchmark, " + LocalDate.now() + "\n\n");
+        md.append("Command: `bench/edge.sh --records ").append(options.records()).append(" --keys ").append(options.keys())
+                .append(" --publish-rows ").append(options.publishRows()).append(" --rate ").append(options.rate())
+                .append(" --latency-seconds ").append(options.latencySeconds()).append("`. One local broker (own process), ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" cores; load average before `").append(loadBefore)
+                .append("`, after `").append(loadAfter).append("`.\n\n| measure | value |\n|---|---|\n");
+        lines.forEach(l -> md.append(l).append('\n'));
+        Files.createDirectories(options.results());
+        Path out = options.results().resolve(LocalDate.now() + "-edge.md");
+        Files.writeString(out, md.toString());
+        System.out.println();
+        System.out.println(md);
+        System.out.println("results: " + out);
+    }
+
+    private void row(String measure, String value) {
+        lines.add("| " + measure + " | " + value + " |");
+        log.accept(measure + ": " + value);
+    }
+
+    // (1)
+    private void mirrorAgainstPlainInsert() throws Exception {
+        String topic = "bench.edge.state";
+        createTopic(topic, 3);
+        log.accept("producing " + options.records() + " records over " + options.keys() + " keys");
+        List<String[]> rows = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int i = 0; i < options.records(); i++) {
+                String key = "d" + (i % options.keys());
+                double lat = 48 + (i % 1000) / 1000.0;
+                double lon = 11 + (i % 777) / 777.0;
+                String value = String.format(Locale.ROOT,
+                        "{\"droneId\":\"%s\",\"position\":{\"lat\":%.6f,\"lon\":%.6f},\"battery\":%d,\"reportedAt\":\"2026-12-02T00:00:%02d.%03dZ\"}",
+                        key, lat, lon, i % 101, i % 60, i % 1000);
+                producer.send(new ProducerRecord<>(topic, key, value));
+                rows.add(new String[] {key, Double.toString(lat), Double.toString(lon), Integer.toString(i % 101), "2026"});
+            }
+        }
+        double plain = plainInsert(rows);
+        row("plain batched SQLite insert (INSERT OR REPLACE, 2 000 rows per transaction)", String.format(Locale.ROOT, "%,.0f rows/s", plain));
+
+        Path file = work.resolve("mirror.edge.yaml");
+        Files.writeString(file, """
+                node: bench-mirror
+                database: mirror.db
+                mirror:
+                  drones:
+                    topic: %s
+                    key: [droneId]
+                    columns:
+                      droneId: text
+                      lat: { path: position.lat, type: real }
+                      lon: { path: position.lon, type: real }
+                      battery: integer
+                      reportedAt: text
+                """.formatted(topic));
+        Process node = edge(file, "mirror");
+        Path db = work.resolve("mirror.db");
+        long firstAt = 0;
+        long firstCount = 0;
+        long endAt;
+        long peak = 0;
+        while (true) {
+            long applied = scalar(db, "SELECT coalesce(sum(next_offset), 0) FROM hyphae_offsets");
+            long now = System.nanoTime();
+            peak = Math.max(peak, ProcessStats.peakRssMb(node.pid()));
+            if (applied > 0 && firstAt == 0) {
+                firstAt = now;
+                firstCount = applied;
+            }
+            if (applied >= options.records()) {
+                endAt = now;
+                break;
+            }
+            if (!node.isAlive()) {
+                throw new IllegalStateException("the edge process ended: see " + work.resolve("mirror.log"));
+            }
+            Thread.sleep(100); // each look opens a connection: not so often that it competes with the node
+        }
+        double rate = (options.records() - firstCount) / ((endAt - firstAt) / 1e9);
+        long rows2 = scalar(db, "SELECT count(*) FROM drones");
+        if (rows2 != options.keys()) {
+            throw new IllegalStateException("mirror has " + rows2 + " rows, expected " + options.keys());
+        }
+        row("mirror apply rate (edge process, from its first applied batch to the last)", String.format(Locale.ROOT,
+                "%,.0f rows/s (%,d records after the first batch of %,d)", rate, options.records() - firstCount, firstCount));
+        row("mirror / plain insert", String.format(Locale.ROOT, "%.2f", rate / plain));
+        row("edge process peak RSS while mirroring (VmHWM)", peak + " MB");
+        node.destroy();
+        node.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    private double plainInsert(List<String[]> rows) throws SQLException {
+        Path file = work.resolve("plain.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode = WAL");
+            s.execute("PRAGMA synchronous = NORMAL");
+            s.execute("CREATE TABLE drones (droneId TEXT PRIMARY KEY, lat REAL, lon REAL, battery INTEGER, reportedAt TEXT)");
+            long start = System.nanoTime();
+            c.setAutoCommit(false);
+            try (PreparedStatement insert = c.prepareStatement("INSERT OR REPLACE INTO drones VALUES (?, ?, ?, ?, ?)")) {
+                int n = 0;
+                for (String[] r : rows) {
+                    insert.setString(1, r[0]);
+                    insert.setDouble(2, Double.parseDouble(r[1]));
+                    insert.setDouble(3, Double.parseDouble(r[2]));
+                    insert.setLong(4, Long.parseLong(r[3]));
+                    insert.setString(5, r[4]);
+                    insert.addBatch();
+                    if (++n % 2_000 == 0) {
+                        insert.executeBatch();
+                        c.commit();
+                    }
+                }
+                insert.executeBatch();
+                c.commit();
+            }
+            return rows.size() / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    // (2)
+    private void publishRate() throws Exception {
+        String topic = "bench.edge.reported";
+        createTopic(topic, 3);
+        Path file = work.resolve("publish.edge.yaml");
+        Files.writeString(file, """
+                node: bench-publish
+                database: publish.db
+                publish:
+                  my_position:
+                    topic: %s
+                    key: droneId
+                    columns:
+                      droneId: text
+                      lat: { path: position.lat, type: real }
+                      lon: { path: position.lon, type: real }
+                      battery: integer
+                """.formatted(topic));
+        // a first start creates the table and its triggers; the rows are then written with the node stopped
+        Process first = edge(file, "publish");
+        Path db = work.resolve("publish.db");
+        while (scalar(db, "SELECT count(*) FROM sqlite_master WHERE name = 'hyphae_publish_my_position_insert'") == 0) {
+            Thread.sleep(50);
+        }
+        first.destroy();
+        first.waitFor(10, TimeUnit.SECONDS);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            c.setAutoCommit(false);
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO my_position VALUES (?, ?, ?, ?)")) {
+                for (int i = 0; i < options.publishRows(); i++) {
+                    insert.setString(1, "d" + (i % 1000));
+                    insert.setDouble(2, 48 + i % 1000 / 1000.0);
+                    insert.setDouble(3, 11.5);
+                    insert.setLong(4, i % 101);
+                    insert.executeUpdate();
+                }
+            }
+            c.commit();
+        }
+        Process node = edge(file, "publish");
+        long firstAt = 0;
+        long firstLeft = 0;
+        // the timed drain starts at the first acknowledged batch
+        long peak = 0;
+        while (true) {
+            long left = scalar(db, "SELECT count(*) FROM hyphae_outbox");
+            peak = Math.max(peak, ProcessStats.peakRssMb(node.pid()));
+            if (left < options.publishRows() && firstAt == 0) {
+                firstAt = System.nanoTime();
+                firstLeft = left;
+            }
+            if (left == 0) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        double rate = firstLeft / ((System.nanoTime() - firstAt) / 1e9);
+        row("publish rate (outbox drained by the edge process, from its first acknowledged batch)",
+                String.format(Locale.ROOT, "%,.0f events/s (%,d events after the first batch)", rate, firstLeft));
+        row("edge process peak RSS while publishing (VmHWM)", peak + " MB");
+        node.destroy();
+        node.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    // (4)
+    private void latency() throws Exception {
+        String app = "benchfleet";
+        createTopic(app + ".reported", 3);
+        RouteFile routes = new RouteFileLoader(n -> null).load("fleet.yaml", """
+                application: %1$s
+                routes:
+                  positions:
+                    from: %1$s.reported
+                    stages:
+                      - checked: { validate: { required: [droneId, eventId], rules: ["value.position.lat <= 90.0"] } }
+                """.formatted(app));
+        for (String node : List.of("a", "b")) {
+            Files.writeString(work.resolve(node + ".edge.yaml"), """
+                    node: %1$s
+                    database: %1$s.db
+                    mirror:
+                      positions:
+                        topic: %2$s.positions.checked
+                        key: [droneId]
+                        columns:
+                          droneId: text
+                          lat: { path: position.lat, type: real }
+                          seq: integer
+                          sentAt: real
+                    publish:
+                      my_position:
+                        topic: %2$s.reported
+                        key: droneId
+                        columns:
+                          droneId: text
+                          lat: { path: position.lat, type: real }
+                          seq: integer
+                          sentAt: real
+                    """.formatted(node, app));
+        }
+        try (HyphaeApplication streams = new HyphaeApplication(routes, bootstrap, log)) {
+            streams.start();
+            streams.awaitRunning(Duration.ofSeconds(60));
+            Process a = edge(work.resolve("a.edge.yaml"), "a");
+            Process b = edge(work.resolve("b.edge.yaml"), "b");
+            Path dbA = work.resolve("a.db");
+            Path dbB = work.resolve("b.db");
+            while (scalar(dbA, "SELECT count(*) FROM sqlite_master WHERE name = 'hyphae_publish_my_position_insert'") == 0
+                    || scalar(dbB, "SELECT count(*) FROM sqlite_master WHERE name = 'positions'") == 0) {
+                Thread.sleep(50);
+            }
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbB); Statement s = c.createStatement()) {
+                s.execute("PRAGMA busy_timeout = 10000");
+                s.execute("CREATE TABLE seen (seq INTEGER PRIMARY KEY, sentAt REAL, at REAL)");
+                s.execute("CREATE TRIGGER seen_insert AFTER INSERT ON positions BEGIN INSERT OR IGNORE INTO seen "
+                        + "VALUES (NEW.seq, NEW.sentAt, unixepoch('subsec')); END");
+                s.execute("CREATE TRIGGER seen_update AFTER UPDATE ON positions BEGIN INSERT OR IGNORE INTO seen "
+                        + "VALUES (NEW.seq, NEW.sentAt, unixepoch('subsec')); END");
+            }
+            // the pipeline's first record pays for the route's start (transactions, fetch sessions): wait it out first
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbA); Statement s = c.createStatement()) {
+                s.execute("PRAGMA busy_timeout = 10000");
+                s.execute("INSERT INTO my_position VALUES ('warm-up', 48.0, -1, unixepoch('subsec'))");
+            }
+            while (scalar(dbB, "SELECT count(*) FROM seen WHERE seq = -1") == 0) {
+                Thread.sleep(100);
+            }
+            int total = options.rate() * options.latencySeconds();
+            int warmUp = options.rate() * 3;
+            log.accept("latency: " + total + " inserts on node A at " + options.rate() + "/s (the first " + warmUp + " not counted)");
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbA); Statement busy = c.createStatement();
+                 PreparedStatement insert = c.prepareStatement("INSERT INTO my_position VALUES (?, ?, ?, unixepoch('subsec'))")) {
+                busy.execute("PRAGMA busy_timeout = 10000");
+                long interval = 1_000_000_000L / options.rate();
+                long next = System.nanoTime();
+                for (int i = 0; i < total; i++) {
+                    insert.setString(1, "d" + (i % 100));
+                    insert.setDouble(2, 48.0);
+                    insert.setLong(3, i);
+                    insert.executeUpdate();
+                    next += interval;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
+            }
+            while (scalar(dbB, "SELECT count(*) FROM seen WHERE seq >= 0") < total) {
+                Thread.sleep(100);
+            }
+            List<Double> ms = new ArrayList<>();
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbB); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT (at - sentAt) * 1000 FROM seen WHERE seq >= " + warmUp)) {
+                while (rs.next()) {
+                    ms.add(rs.getDouble(1));
+                }
+            }
+            Collections.sort(ms);
+            row("A → route → B visibility at " + options.rate() + " inserts/s (" + ms.size() + " counted)", String.format(Locale.ROOT,
+                    "p50 %.0f ms, p99 %.0f ms, max %.0f ms", pct(ms, 0.50), pct(ms, 0.99), ms.get(ms.size() - 1)));
+            row("edge processes peak RSS (A, B; mirror + publish + dead letters idle)",
+                    ProcessStats.peakRssMb(a.pid()) + " MB, " + ProcessStats.peakRssMb(b.pid()) + " MB");
+            a.destroy();
+            b.destroy();
+            a.waitFor(10, TimeUnit.SECONDS);
+            b.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A free loopback port whose successor is free too (the local broker's controller takes the next one). */
+    private static int freePair() throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            try (ServerSocket next = new ServerSocket(port + 1, 50, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException e) {
+                // taken
+            }
+        }
+        throw new IllegalStateException("no free pair of loopback ports");
+    }
+
+    private static double pct(List<Double> sorted, double p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+    }
+
+    private Process edge(Path file, String name) throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-XX:+UseSerialGC",
+                "-jar", options.edgeJar().toAbsolutePath().toString(), file.toString(), "-b", bootstrap);
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile())).start();
+    }
+
+    private static long scalar(Path db, String sql) throws SQLException {
+        if (!Files.exists(db)) {
+            return 0;
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 10000");
+            try (ResultSet rs = s.executeQuery(sql)) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("no such table")) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    private void createTopic(String name, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+        }
+    }
+
+    private KafkaProducer<String, String> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+}

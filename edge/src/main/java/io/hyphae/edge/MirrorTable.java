@@ -1,0 +1,120 @@
+package io.hyphae.edge;
+
+import io.hyphae.edge.file.ColumnDefinition;
+import io.hyphae.edge.file.MirrorDefinition;
+import io.hyphae.format.FormatException;
+import io.hyphae.format.PayloadFormat;
+import io.hyphae.format.Values;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One mirror's table: a record is upserted by its key ({@code INSERT ... ON CONFLICT DO UPDATE}), a tombstone deletes the
+ * row of its record key. Runs inside the caller's transaction; a record that does not fit throws a {@link Rejection}
+ * before anything is written.
+ */
+final class MirrorTable implements RecordSink {
+
+    private final MirrorDefinition mirror;
+    private final PayloadFormat format;
+    private final PreparedStatement upsert;
+    private final PreparedStatement delete;
+    /** The columns a record fills, in the order of the upsert's parameters after the record-key column. */
+    private final List<ColumnDefinition> columns;
+    private final boolean[] isKey;
+
+    MirrorTable(MirrorDefinition mirror, PayloadFormat format, EdgeDatabase database, Connection connection) throws SQLException {
+        this.mirror = mirror;
+        this.format = format;
+        this.columns = mirror.columns();
+        String recordKeyColumn = mirror.keyedByRecord() ? MirrorDefinition.RECORD_KEY_COLUMN : MirrorDefinition.HIDDEN_KEY_COLUMN;
+        List<String> unique = mirror.keyedByRecord() ? List.of(MirrorDefinition.RECORD_KEY_COLUMN) : keyNames();
+        database.createOrMigrate(connection, mirror.table(), List.<String[]>of(new String[] {recordKeyColumn, "TEXT"}), columns, unique);
+        if (!mirror.keyedByRecord()) {
+            database.index(connection, mirror.table(), MirrorDefinition.HIDDEN_KEY_COLUMN);
+        }
+        isKey = new boolean[columns.size()];
+        List<String> names = new ArrayList<>();
+        names.add(EdgeDatabase.quote(recordKeyColumn));
+        List<String> updates = new ArrayList<>();
+        if (!mirror.keyedByRecord()) {
+            updates.add(EdgeDatabase.quote(recordKeyColumn) + " = excluded." + EdgeDatabase.quote(recordKeyColumn));
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            String name = columns.get(i).name();
+            names.add(EdgeDatabase.quote(name));
+            isKey[i] = unique.stream().anyMatch(k -> k.equalsIgnoreCase(name));
+            if (!isKey[i]) {
+                updates.add(EdgeDatabase.quote(name) + " = excluded." + EdgeDatabase.quote(name));
+            }
+        }
+        String table = EdgeDatabase.quote(mirror.table());
+        String conflict = String.join(", ", unique.stream().map(EdgeDatabase::quote).toList());
+        upsert = connection.prepareStatement("INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES ("
+                + String.join(", ", names.stream().map(n -> "?").toList()) + ") ON CONFLICT (" + conflict + ") DO "
+                + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ", updates)));
+        delete = connection.prepareStatement("DELETE FROM " + table + " WHERE " + EdgeDatabase.quote(recordKeyColumn) + " = ?");
+    }
+
+    @Override
+    public String table() {
+        return mirror.table();
+    }
+
+    @Override
+    public void apply(ConsumerRecord<byte[], byte[]> record) throws Rejection, SQLException {
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        if (record.value() == null) {
+            if (key == null) {
+                throw new Rejection("a tombstone without a record key deletes nothing");
+            }
+            delete.setString(1, key);
+            delete.executeUpdate();
+            return;
+        }
+        if (key == null && mirror.keyedByRecord()) {
+            throw new Rejection("the record has no key, and the table's key is the record key (column '"
+                    + MirrorDefinition.RECORD_KEY_COLUMN + "'); name key columns with 'key' to key it by fields");
+        }
+        Map<String, Object> value;
+        try {
+            value = format.decode(record.topic(), record.value());
+        } catch (FormatException e) {
+            throw new Rejection("cannot decode the record: " + e.getMessage());
+        }
+        Object[] sql = new Object[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            ColumnDefinition column = columns.get(i);
+            sql[i] = ColumnValues.toSql(column, Values.get(value, column.path()));
+            if (isKey[i] && sql[i] == null) {
+                throw new Rejection("key column '" + column.name() + "' (path " + column.dottedPath() + ") is missing");
+            }
+        }
+        upsert.setString(1, key);
+        for (int i = 0; i < sql.length; i++) {
+            ColumnValues.bind(upsert, i + 2, sql[i]);
+        }
+        upsert.executeUpdate();
+    }
+
+    private List<String> keyNames() {
+        // the key as the columns spell it, so the index and the conflict target name the same columns
+        List<String> names = new ArrayList<>();
+        for (String k : mirror.keyColumns()) {
+            for (ColumnDefinition c : mirror.columns()) {
+                if (c.name().toLowerCase(Locale.ROOT).equals(k.toLowerCase(Locale.ROOT))) {
+                    names.add(c.name());
+                }
+            }
+        }
+        return names;
+    }
+}
