@@ -13,6 +13,10 @@ public record TopicSpec(String name, Role role, String owner, Optional<Integer> 
     /** The largest record Hyphae reads or writes: every topic it creates accepts it, dead-letter topics included. */
     public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
-    /** What the topic is to the application; a subscriber's dead-letter topic is written by its connector, not the app. */
-    public enum Role { INPUT, TABLE, STAGE, DEAD_LETTER, DESTINATION, REPARTITION, SUBSCRIBER_DEAD_LETTER }
+    /**
+     * What the topic is to the application; a subscriber's and a bridge's dead-letter topic are written by its
+     * connector, not the app; {@code BRIDGE} is a topic only a bridge names (written by an inbound one, read by an
+     * outbound one).
+     */
+    public enum Role { INPUT, TABLE, STAGE, DEAD_LETTER, DESTINATION, REPARTITION, SUBSCRIBER_DEAD_LETTER, BRIDGE, BRIDGE_DEAD_LETTER }
 }

@@ -1,5 +1,6 @@
 package io.hyphae.route.loader;
 
+import io.hyphae.route.BridgeDefinition;
 import io.hyphae.route.Format;
 import io.hyphae.route.KafkaSettings;
 import io.hyphae.route.Location;
@@ -14,6 +15,7 @@ import io.hyphae.route.SchemaSource;
 import io.hyphae.route.Problem;
 import io.hyphae.plan.CheckedFile;
 import io.hyphae.plan.RouteChecker;
+import io.hyphae.spec.BridgeSpec;
 import io.hyphae.spec.StageSpec;
 import io.hyphae.spec.StageSpecs;
 import io.hyphae.spec.SubscriberSpec;
@@ -167,7 +169,13 @@ public final class RouteFileLoader {
                 SubscriberSpec.define(name, node).ifPresent(def -> subscribers.put(name, def));
             }
         }));
-        return new RouteFile(fileName, application, kafka, registry, topics, tables, routes, subscribers);
+        Map<String, BridgeDefinition> bridges = new LinkedHashMap<>();
+        v.get(RouteFileSpec.BRIDGES).flatMap(YamlNode::namedEntries).ifPresent(b -> b.entries().forEach((name, node) -> {
+            if (checkName(node, name, "bridge")) {
+                BridgeSpec.define(name, node).ifPresent(def -> bridges.put(name, def));
+            }
+        }));
+        return new RouteFile(fileName, application, kafka, registry, topics, tables, routes, subscribers, bridges);
     }
 
     private KafkaSettings kafka(YamlNode node) {
