@@ -1,6 +1,8 @@
 package io.hyphae.cli;
 
+import io.hyphae.plan.CheckedBridge;
 import io.hyphae.plan.CheckedFile;
+import io.hyphae.route.BridgeDefinition;
 import io.hyphae.plan.CheckedSubscriber;
 import io.hyphae.plan.TopicNames;
 import io.hyphae.plan.TopicSpec;
@@ -53,9 +55,9 @@ final class AclsCommand implements Callable<Integer> {
         for (String line : commands(checked, principal)) {
             out.println(line);
         }
-        if (!checked.subscribers().isEmpty()) {
+        if (!checked.subscribers().isEmpty() || !checked.bridges().isEmpty()) {
             out.println();
-            out.println("# ACLs for the Kafka Connect worker's principal " + connectPrincipal + " that runs the subscribers' connectors");
+            out.println("# ACLs for the Kafka Connect worker's principal " + connectPrincipal + " that runs the subscribers' and bridges' connectors");
             out.println("# (on top of what the worker itself needs: its group, config, offset and status topics)");
             connectorCommands(checked, connectPrincipal).forEach(out::println);
         }
@@ -104,6 +106,18 @@ final class AclsCommand implements Callable<Integer> {
             lines.add(base + ops(List.of("Read", "Describe")) + " --topic " + s.topic());
             lines.add(base + ops(List.of("Write", "Describe")) + " --topic " + s.deadLetterTopic());
             lines.add(base + ops(List.of("Read", "Describe")) + " --group connect-" + s.connector());
+        }
+        for (CheckedBridge b : checked.bridges()) {
+            lines.add("# bridge " + b.definition().name() + " (connector " + b.connector() + ")");
+            if (b.definition().direction() == BridgeDefinition.Direction.IN) {
+                // the messages enter the topic; those whose key cannot be computed go to the dead letters
+                lines.add(base + ops(List.of("Write", "Describe")) + " --topic " + b.topic());
+                lines.add(base + ops(List.of("Write", "Describe")) + " --topic " + b.deadLetterTopic());
+            } else {
+                lines.add(base + ops(List.of("Read", "Describe")) + " --topic " + b.topic());
+                lines.add(base + ops(List.of("Write", "Describe")) + " --topic " + b.deadLetterTopic());
+                lines.add(base + ops(List.of("Read", "Describe")) + " --group connect-" + b.connector());
+            }
         }
         return lines;
     }

@@ -70,18 +70,19 @@ final class ClientOptions {
     }
 
     /**
-     * Applies the connectors of the file's subscribers to the worker {@link #resolveConnect} finds; says so when there
+     * Applies the connectors of the file's subscribers and bridges to the worker {@link #resolveConnect} finds; says so when there
      * is none (the stream app runs all the same, and {@code hyphae connectors apply} can apply them later).
      * Returns whether they were applied.
      */
     boolean applySubscribers(CheckedFile checked, String bootstrapServers, Consumer<String> progress) throws IOException, InterruptedException {
-        if (checked.subscribers().isEmpty()) {
+        if (checked.subscribers().isEmpty() && checked.bridges().isEmpty()) {
             return false;
         }
         Optional<String> worker = resolveConnect(Optional.of(checked.file()), bootstrapServers, progress);
         if (worker.isEmpty()) {
-            progress.accept("warning: the file has " + checked.subscribers().size() + " subscriber(s) but no Kafka Connect worker is configured"
-                    + " (--connect-url, $" + CONNECT_ENV + "): nothing is delivered to them until 'hyphae connectors apply' runs against one");
+            progress.accept("warning: the file has " + checked.subscribers().size() + " subscriber(s) and " + checked.bridges().size()
+                    + " bridge(s) but no Kafka Connect worker is configured (--connect-url, $" + CONNECT_ENV + "): nothing is "
+                    + "delivered to them or bridged until 'hyphae connectors apply' runs against one");
             return false;
         }
         SubscriberConnectors.apply(checked, new ConnectRestClient(worker.get()), progress);

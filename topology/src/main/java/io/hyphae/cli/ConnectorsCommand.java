@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hyphae.connect.ConnectRestClient;
 import io.hyphae.connect.SubscriberConnectors;
+import io.hyphae.plan.CheckedBridge;
 import io.hyphae.plan.CheckedFile;
+import io.hyphae.route.BridgeDefinition;
 import io.hyphae.plan.CheckedSubscriber;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
@@ -25,10 +27,12 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-/** {@code hyphae connectors}: the Kafka Connect connectors a route file implies (one per subscriber). */
+/** {@code hyphae connectors}: the Kafka Connect connectors a route file implies (one per subscriber, one per bridge). */
 @Command(name = "connectors",
         description = {"The Kafka Connect connectors a route file implies: one webhook sink connector per subscriber, "
-                + "named <application>-subscriber-<name>, with its dead-letter topic <application>.subscriber.<name>.dlq."},
+                + "named <application>-subscriber-<name>, with its dead-letter topic <application>.subscriber.<name>.dlq; "
+                + "one MQTT or RabbitMQ connector per bridge, named <application>-bridge-<name>, with its dead-letter topic "
+                + "<application>.bridge.<name>.dlq."},
         mixinStandardHelpOptions = true,
         subcommands = {ConnectorsCommand.Render.class, ConnectorsCommand.Apply.class, ConnectorsCommand.Status.class})
 final class ConnectorsCommand implements Runnable {
@@ -93,8 +97,8 @@ final class ConnectorsCommand implements Runnable {
         public Integer call() throws Exception {
             CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
             var progress = LocalCommand.printer(spec);
-            if (checked.subscribers().isEmpty()) {
-                progress.accept(file + " has no subscribers: nothing to apply");
+            if (checked.subscribers().isEmpty() && checked.bridges().isEmpty()) {
+                progress.accept(file + " has no subscribers and no bridges: nothing to apply");
                 return 0;
             }
             String bootstrap = client.resolveBootstrap(Optional.of(checked.file()), progress);
@@ -104,7 +108,7 @@ final class ConnectorsCommand implements Runnable {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = {"Per subscriber: the connector's and its tasks' states (with the reason of a failed task, e.g. a "
+            description = {"Per subscriber and bridge: the connector's and its tasks' states (with the reason of a failed task, e.g. a "
                     + "subscriber that answered 410 Gone), the records not yet delivered (the connector's consumer lag) and "
                     + "the records in its dead-letter topic."})
     static final class Status implements Callable<Integer> {
@@ -124,8 +128,8 @@ final class ConnectorsCommand implements Runnable {
             CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
             var progress = LocalCommand.printer(spec, true);
             PrintWriter out = spec.commandLine().getOut();
-            if (checked.subscribers().isEmpty()) {
-                out.println(file + " has no subscribers");
+            if (checked.subscribers().isEmpty() && checked.bridges().isEmpty()) {
+                out.println(file + " has no subscribers and no bridges");
                 out.flush();
                 return 0;
             }
@@ -151,6 +155,29 @@ final class ConnectorsCommand implements Runnable {
                             s.definition().name(), s.definition().url(), s.connector(), state,
                             pending >= PENDING_CAP ? "at least " + PENDING_CAP : Long.toString(pending), s.topic(),
                             SubscriberProgress.deadLettered(admin, s), s.deadLetterTopic());
+                    status.ifPresent(st -> st.tasks().forEach(t -> t.trace().ifPresent(trace ->
+                            out.printf("  task %d: %s%n", t.id(), reason(trace)))));
+                }
+                for (CheckedBridge b : checked.bridges()) {
+                    Optional<ConnectRestClient.ConnectorStatus> status = status(worker, b.connector());
+                    String state;
+                    if (status.isEmpty()) {
+                        state = "NOT APPLIED (run 'hyphae connectors apply " + file + "')";
+                        healthy = false;
+                    } else {
+                        ConnectRestClient.ConnectorStatus st = status.get();
+                        state = st.connector().state() + ", tasks " + st.tasks().stream().map(t -> t.id() + ":" + t.state())
+                                .collect(Collectors.joining(" "));
+                        healthy &= st.running();
+                    }
+                    boolean in = b.definition().direction() == BridgeDefinition.Direction.IN;
+                    out.printf("%s: %s %s %s%n  connector %s: %s%n", b.definition().name(), b.definition().protocol(), in ? "->" : "<-",
+                            b.topic(), b.connector(), state);
+                    if (!in) {
+                        long pending = SubscriberProgress.pending(admin, b.connector(), b.topic());
+                        out.printf("  to publish: %s offset(s) of %s%n", pending < 0 ? "unknown" : Long.toString(pending), b.topic());
+                    }
+                    out.printf("  dead-lettered: %d in %s%n", SubscriberProgress.deadLettered(admin, b.deadLetterTopic()), b.deadLetterTopic());
                     status.ifPresent(st -> st.tasks().forEach(t -> t.trace().ifPresent(trace ->
                             out.printf("  task %d: %s%n", t.id(), reason(trace)))));
                 }

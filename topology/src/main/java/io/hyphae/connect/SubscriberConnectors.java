@@ -1,6 +1,8 @@
 package io.hyphae.connect;
 
+import io.hyphae.connect.bridge.BridgeConnectorConfig;
 import io.hyphae.connect.webhook.SubscriberConnectorConfig;
+import io.hyphae.plan.CheckedBridge;
 import io.hyphae.plan.CheckedFile;
 import io.hyphae.plan.CheckedSubscriber;
 
@@ -9,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** The Kafka Connect connectors a route file implies (one per subscriber), rendered and applied to a worker. */
+/** The Kafka Connect connectors a route file implies (one per subscriber and one per bridge), rendered and applied to a worker. */
 public final class SubscriberConnectors {
 
     private SubscriberConnectors() {
@@ -20,6 +22,9 @@ public final class SubscriberConnectors {
         Map<String, Map<String, String>> out = new LinkedHashMap<>();
         for (CheckedSubscriber s : file.subscribers()) {
             out.put(s.connector(), SubscriberConnectorConfig.render(file.file(), s, withSecrets));
+        }
+        for (CheckedBridge b : file.bridges()) {
+            out.put(b.connector(), BridgeConnectorConfig.render(file.file(), b, withSecrets));
         }
         return out;
     }

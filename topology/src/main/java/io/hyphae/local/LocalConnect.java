@@ -23,8 +23,8 @@ import java.util.stream.Collectors;
  * {@code ConnectDistributed} run as a separate JVM from the jars the {@code connect-worker} module copies into
  * {@code connect-worker/target/lib}, its REST API on 127.0.0.1 only, its configs, offsets and status in topics
  * of the {@link LocalKafka local broker} (so connectors survive restarts). Connectors are loaded from the
- * plugin folders given (by default the webhook connector's {@code connectors/webhook/target/plugin} of the
- * source tree); the worker scans them at start-up only. Like the broker: one worker per folder, a lock guards
+ * plugin folders given (by default the webhook connector's {@code connectors/webhook/target/plugin} and the
+ * protocol bridges' {@code connectors/bridges/target/plugin} of the source tree); the worker scans them at start-up only. Like the broker: one worker per folder, a lock guards
  * start and stop, a PID file with the process's start time finds the running one.
  */
 public final class LocalConnect {
@@ -36,6 +36,8 @@ public final class LocalConnect {
     public static final String GROUP_ID = "hyphae-local-connect";
     /** The webhook connector's plugin folder, relative to the source tree. */
     public static final String WEBHOOK_PLUGIN = "connectors/webhook/target/plugin";
+    /** The protocol bridges' plugin folder, relative to the source tree. */
+    public static final String BRIDGES_PLUGIN = "connectors/bridges/target/plugin";
     private static final String MODULE = "connect-worker";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -71,9 +73,13 @@ public final class LocalConnect {
         return new LocalConnect(dir, port, kafka, folders);
     }
 
-    /** {@code <tree>/connectors/webhook/target/plugin} of the source tree Hyphae runs from; empty when there is none. */
+    /**
+     * {@code <tree>/connectors/webhook/target/plugin} and {@code <tree>/connectors/bridges/target/plugin} of the source
+     * tree Hyphae runs from; empty when there is none.
+     */
     public static List<Path> defaultPluginPath() {
-        return LocalProcesses.sourceTreeWith("connectors").map(tree -> List.of(tree.resolve(WEBHOOK_PLUGIN))).orElse(List.of());
+        return LocalProcesses.sourceTreeWith("connectors")
+                .map(tree -> List.of(tree.resolve(WEBHOOK_PLUGIN), tree.resolve(BRIDGES_PLUGIN))).orElse(List.of());
     }
 
     public Path directory() {
