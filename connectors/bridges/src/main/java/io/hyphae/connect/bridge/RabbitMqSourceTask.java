@@ -137,7 +137,7 @@ public final class RabbitMqSourceTask extends SourceTask {
         if (delivery.getEnvelope().isRedeliver()) {
             headers.addBytes(PREFIX + "redelivered", "true".getBytes(StandardCharsets.UTF_8));
         }
-        InboundRecords.texts(properties).forEach((k, v) -> headers.addBytes(PREFIX + k, v.getBytes(StandardCharsets.UTF_8)));
+        InboundRecords.texts(properties).forEach((k, v) -> headers.addBytes(PREFIX + kebab(k), v.getBytes(StandardCharsets.UTF_8)));
         Map<String, Object> amqpHeaders = p.getHeaders() == null ? Map.of() : p.getHeaders();
         Map<String, String> textHeaders = InboundRecords.texts(amqpHeaders);
         textHeaders.forEach((k, v) -> headers.addBytes(k, v.getBytes(StandardCharsets.UTF_8)));
@@ -147,6 +147,19 @@ public final class RabbitMqSourceTask extends SourceTask {
         variables.put(BridgeVariables.EXCHANGE, exchange);
         return records.record(delivery.getBody(), variables, textHeaders, headers, seq,
                 p.getTimestamp() == null ? null : p.getTimestamp().getTime());
+    }
+
+    /** {@code messageId} → {@code message-id}: the header names of the AMQP properties. */
+    static String kebab(String camel) {
+        StringBuilder out = new StringBuilder();
+        for (char c : camel.toCharArray()) {
+            if (Character.isUpperCase(c)) {
+                out.append('-').append(Character.toLowerCase(c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /** Kafka has the record: acknowledge the message to RabbitMQ. */
