@@ -89,7 +89,7 @@ public final class BridgeSpec {
     static final Field<String> ROUTE = Field.optional("route", RouteFileSpec.NAME,
             "In: the route whose input topic (`from`) the messages enter. Exactly one of `route` and `topic`.").example("telemetry");
     static final Field<StageRef> STAGE = Field.optional("stage", SubscriberSpec.STAGE_REF,
-            "Out: `<route>.<stage>` of this file, whose topic is published. Exactly one of `stage` and `topic`.").example("alerts.raised");
+            "Out: `<route>.<stage>` of this file, whose topic is published. Exactly one of `stage` and `topic`.").example("telemetry.alerted");
     static final Field<String> TOPIC = Field.optional("topic", RouteFileSpec.TOPIC, "In: the topic the messages enter; out: the topic published.");
     static final Field<Format> FORMAT = Field.optional("format", RouteFileSpec.FORMAT,
             "Out with `topic` only: the format of its events, for the CEL expressions.").defaultValue(Format.JSON);

@@ -104,7 +104,7 @@ class BridgeLoaderTest {
                             direction: in
                             route: telemetri
                             mqtt: { url: tcp://h:1883, topics: [a/b] }
-                        """, "routes.yaml:8:3", "bridges.b.route", "unknown route 'telemetri' (did you mean 'telemetry'?)"),
+                        """, "routes.yaml:9:5", "bridges.b.route", "unknown route 'telemetri' (did you mean 'telemetry'?)"),
                 arguments("both brokers", """
                           b:
                             direction: in
@@ -124,31 +124,31 @@ class BridgeLoaderTest {
                             direction: in
                             route: telemetry
                             mqtt: { url: tcp://h:1883 }
-                        """, "routes.yaml:12:11", "bridges.b.mqtt", "subscribes to 'topics'"),
+                        """, "routes.yaml:11:11", "bridges.b.mqtt", "subscribes to 'topics'"),
                 arguments("credentials in an MQTT URL", """
                           b:
                             direction: in
                             route: telemetry
                             mqtt: { url: "tcp://u:p@h:1883", topics: [a] }
-                        """, "routes.yaml:12:18", "bridges.b.mqtt.url", "credentials do not belong in the URL"),
+                        """, "routes.yaml:11:18", "bridges.b.mqtt.url", "credentials do not belong in the URL"),
                 arguments("a wrong scheme", """
                           b:
                             direction: in
                             route: telemetry
                             rabbitmq: { uri: "http://h", queue: q }
-                        """, "routes.yaml:12:22", "bridges.b.rabbitmq.uri", "expected a URL starting [amqp://, amqps://]"),
+                        """, "routes.yaml:11:22", "bridges.b.rabbitmq.uri", "expected a URL starting [amqp://, amqps://]"),
                 arguments("a wildcard inside a level", """
                           b:
                             direction: in
                             route: telemetry
                             mqtt: { url: tcp://h:1883, topics: ["a/b+/c"] }
-                        """, "routes.yaml:8:3", "bridges.b.mqtt.topics[0]", "a wildcard or {name} is a whole level"),
+                        """, "routes.yaml:9:5", "bridges.b.mqtt.topics[0]", "a wildcard or {name} is a whole level"),
                 arguments("a template hiding a variable", """
                           b:
                             direction: in
                             route: telemetry
                             mqtt: { url: tcp://h:1883, topics: ["a/{topic}"] }
-                        """, "routes.yaml:8:3", "bridges.b.mqtt.topics", "would hide the built-in variable 'topic'"),
+                        """, "routes.yaml:9:5", "bridges.b.mqtt.topics", "would hide the built-in variable 'topic'"),
                 arguments("an unknown variable in the key", """
                           b:
                             direction: in
@@ -161,7 +161,7 @@ class BridgeLoaderTest {
                             direction: out
                             stage: telemetry.checked
                             rabbitmq: { uri: "amqp://h", exchange: x }
-                        """, "routes.yaml:12:15", "bridges.b.rabbitmq", "needs the 'routingKey' expression"));
+                        """, "routes.yaml:11:15", "bridges.b.rabbitmq", "needs the 'routingKey' expression"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -49,7 +49,7 @@ class InboundRecordsTest {
         assertThat(text(r.key())).isEqualTo("d7:12");
         assertThat(r.value()).isSameAs(payload);
         assertThat(text(r.headers().lastWithName(InboundRecords.BRIDGE).value())).isEqualTo("in");
-        assertThat(r.sourceOffset()).containsEntry("sequence", 1L);
+        assertThat(r.sourceOffset().get("sequence")).isEqualTo(1L);
     }
 
     @Test
