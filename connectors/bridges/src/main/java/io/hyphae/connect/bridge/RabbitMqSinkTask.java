@@ -36,6 +36,8 @@ public final class RabbitMqSinkTask extends SinkTask {
     /** Sequence numbers of records to dead-letter, with why (returned, nacked). */
     private final Map<Long, String> refused = new ConcurrentHashMap<>();
     private final Map<String, Long> byMessageId = new ConcurrentHashMap<>();
+    /** Records the broker has settled (acked or nacked) in this batch. */
+    private final Map<Long, SinkRecord> finished = new ConcurrentHashMap<>();
     private final Object confirmed = new Object();
     private Connection connection;
     private Channel channel;
@@ -97,8 +99,6 @@ public final class RabbitMqSinkTask extends SinkTask {
             confirmed.notifyAll();
         }
     }
-
-    private final Map<Long, SinkRecord> finished = new ConcurrentHashMap<>();
 
     @Override
     public void put(Collection<SinkRecord> records) {
