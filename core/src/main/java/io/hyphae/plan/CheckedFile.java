@@ -7,10 +7,10 @@ import java.util.Map;
 
 /**
  * A route file that passed every static rule: its topic plan (every topic the application reads, writes or creates,
- * with how to create it), its checked stages per route and its subscribers, in file order.
+ * with how to create it), its checked stages per route, its subscribers and its bridges, in file order.
  */
 public record CheckedFile(RouteFile file, List<TopicSpec> topics, Map<String, List<CheckedStage>> routes,
-                          List<CheckedSubscriber> subscribers) {
+                          List<CheckedSubscriber> subscribers, List<CheckedBridge> bridges) {
 
     /** The stages in route and stage order, for describe and the docs. */
     public List<StageInfo> stageInfos() {
@@ -27,9 +27,10 @@ public record CheckedFile(RouteFile file, List<TopicSpec> topics, Map<String, Li
     public CheckedFile withFile(RouteFile resolved) {
         if (!resolved.application().equals(file.application()) || !resolved.routes().equals(file.routes())
                 || !resolved.tables().equals(file.tables()) || !resolved.subscribers().equals(file.subscribers())
+                || !resolved.bridges().equals(file.bridges())
                 || !resolved.topics().equals(file.topics())) {
             throw new IllegalArgumentException("only connection settings may differ from the checked file");
         }
-        return new CheckedFile(resolved, topics, routes, subscribers);
+        return new CheckedFile(resolved, topics, routes, subscribers, bridges);
     }
 }

@@ -3,6 +3,7 @@ package io.hyphae.plan;
 import io.hyphae.cel.CelEngine;
 import io.hyphae.cel.CompiledExpression;
 import io.hyphae.cel.ResultKind;
+import io.hyphae.route.BridgeDefinition;
 import io.hyphae.route.Expression;
 import io.hyphae.route.Format;
 import io.hyphae.route.KeyFormat;
@@ -106,7 +107,10 @@ public final class RouteChecker {
         checkCycles();
         List<CheckedSubscriber> subscribers = new ArrayList<>();
         file.subscribers().values().forEach(s -> checkSubscriber(s).ifPresent(subscribers::add));
-        return new CheckedFile(file, List.copyOf(topics.values()), Collections.unmodifiableMap(new LinkedHashMap<>(routes)), List.copyOf(subscribers));
+        List<CheckedBridge> bridges = new ArrayList<>();
+        file.bridges().values().forEach(b -> checkBridge(b).ifPresent(bridges::add));
+        return new CheckedFile(file, List.copyOf(topics.values()), Collections.unmodifiableMap(new LinkedHashMap<>(routes)),
+                List.copyOf(subscribers), List.copyOf(bridges));
     }
 
     private void checkRoute(RouteDefinition route) {
@@ -220,6 +224,88 @@ public final class RouteChecker {
         String deadLetter = TopicNames.subscriberDeadLetter(app, subscriber.name());
         addWritten(deadLetter, TopicSpec.Role.SUBSCRIBER_DEAD_LETTER, "the dead-letter topic of subscriber " + subscriber.name(), subscriber.location(), Optional.empty());
         return Optional.of(new CheckedSubscriber(subscriber, topic, format, keyFormat, TopicNames.subscriberConnector(app, subscriber.name()), deadLetter));
+    }
+
+    private Optional<CheckedBridge> checkBridge(BridgeDefinition bridge) {
+        String path = "bridges." + bridge.name();
+        String topic;
+        Format format = bridge.format();
+        KeyFormat keyFormat = bridge.keyFormat();
+        List<String> templateVariables = List.of();
+        if (bridge.direction() == BridgeDefinition.Direction.IN) {
+            if (bridge.route().isPresent()) {
+                String name = bridge.route().get();
+                Optional<RouteDefinition> route = file.route(name);
+                if (route.isEmpty()) {
+                    problems.add(bridge.location(), path + ".route", "unknown route '" + name + "'" + Suggestions.didYouMean(name, file.routes().keySet())
+                            + "; routes of this file: " + file.routes().keySet());
+                    return Optional.empty();
+                }
+                topic = route.get().from();
+                format = route.get().format();
+                keyFormat = route.get().keyFormat();
+            } else {
+                topic = bridge.topic().orElseThrow();
+                if (writers.containsKey(topic)) {
+                    problems.add(bridge.location(), path + ".topic", "'" + topic + "' is " + writers.get(topic) + "; a bridge cannot write it");
+                    return Optional.empty();
+                }
+                addTopic(topic, TopicSpec.Role.BRIDGE, "bridge " + bridge.name(), Map.of(), Optional.empty());
+            }
+            Set<String> scope = new LinkedHashSet<>();
+            if (bridge.mqtt().isPresent()) {
+                List<String> filters = bridge.mqtt().get().filters();
+                for (int i = 0; i < filters.size(); i++) {
+                    int index = i;
+                    BridgeVariables.filterProblem(filters.get(i)).ifPresent(p ->
+                            problems.add(bridge.location(), path + ".mqtt.topics[" + index + "]", p));
+                }
+                templateVariables = BridgeVariables.templateVariables(filters);
+                scope.addAll(BridgeVariables.MQTT);
+                for (String variable : templateVariables) {
+                    if (CelEngine.RESERVED_VARIABLES.contains(variable) || BridgeVariables.MQTT.contains(variable)) {
+                        problems.add(bridge.location(), path + ".mqtt.topics", "'{" + variable + "}' would hide the built-in variable '"
+                                + variable + "'; choose another name");
+                    }
+                    scope.add(variable);
+                }
+            } else {
+                scope.addAll(BridgeVariables.RABBITMQ);
+            }
+            bridge.key().ifPresent(e -> compile(e, scope, ResultKind.ANY));
+        } else {
+            if (bridge.stage().isPresent()) {
+                SubscriberDefinition.StageRef ref = bridge.stage().get();
+                Optional<RouteDefinition> route = file.route(ref.route());
+                if (route.isEmpty()) {
+                    problems.add(ref.location(), ref.path(), "unknown route '" + ref.route() + "'" + Suggestions.didYouMean(ref.route(), file.routes().keySet())
+                            + "; routes of this file: " + file.routes().keySet());
+                    return Optional.empty();
+                }
+                List<String> stageNames = route.get().stages().stream().map(StageDefinition::name).toList();
+                if (!stageNames.contains(ref.stage())) {
+                    problems.add(ref.location(), ref.path(), "route '" + ref.route() + "' has no stage '" + ref.stage() + "'"
+                            + Suggestions.didYouMean(ref.stage(), stageNames) + "; its stages: " + stageNames);
+                    return Optional.empty();
+                }
+                topic = app == null ? null : TopicNames.stage(app, ref.route(), ref.stage());
+                format = route.get().format();
+                keyFormat = route.get().keyFormat();
+            } else {
+                topic = bridge.topic().orElseThrow();
+                addTopic(topic, TopicSpec.Role.BRIDGE, "bridge " + bridge.name(), Map.of(), Optional.empty());
+            }
+            Set<String> noAliases = Set.of();
+            bridge.mqtt().flatMap(BridgeDefinition.Mqtt::topic).ifPresent(e -> compile(e, noAliases, ResultKind.ANY));
+            bridge.rabbitmq().flatMap(BridgeDefinition.RabbitMq::routingKey).ifPresent(e -> compile(e, noAliases, ResultKind.ANY));
+        }
+        if (app == null || topic == null) {
+            return Optional.empty();
+        }
+        String deadLetter = TopicNames.bridgeDeadLetter(app, bridge.name());
+        addWritten(deadLetter, TopicSpec.Role.BRIDGE_DEAD_LETTER, "the dead-letter topic of bridge " + bridge.name(), bridge.location(), Optional.empty());
+        return Optional.of(new CheckedBridge(bridge, topic, format, keyFormat, templateVariables,
+                TopicNames.bridgeConnector(app, bridge.name()), deadLetter));
     }
 
     private void compile(Expression expression, Set<String> scope, ResultKind kind) {

@@ -13,6 +13,7 @@ import java.util.Locale;
  *       {@code <application>-<route>.<stage>.<store>-changelog}</li>
  *   <li>dead-letter topic of a webhook subscriber: {@code <application>.subscriber.<name>.dlq}</li>
  *   <li>subscribers kept as data (the HTTP API's): {@code <application>.subscribers}, compacted</li>
+ *   <li>dead-letter topic of a protocol bridge: {@code <application>.bridge.<name>.dlq}</li>
  * </ul>
  * and the names of what Hyphae creates outside Kafka for a table fed from PostgreSQL: its connector
  * {@code <application>-table-<name>}, its replication slot and publication {@code hyphae_<application>_<name>}
@@ -68,6 +69,16 @@ public final class TopicNames {
     /** The Debezium logical server name (topic.prefix) of a table's source; no topic of this name is written. */
     public static String tableSourcePrefix(String application, String table) {
         return "hyphae." + application + "." + table;
+    }
+
+    /** The dead-letter topic of a protocol bridge. */
+    public static String bridgeDeadLetter(String application, String bridge) {
+        return application + ".bridge." + bridge + "." + DEAD_LETTER_SUFFIX;
+    }
+
+    /** The Kafka Connect connector that runs a bridge; an outbound one's consumer group is {@code connect-<name>}. */
+    public static String bridgeConnector(String application, String bridge) {
+        return application + "-bridge-" + bridge;
     }
 
     public static String repartition(String application, String route, String stage) {

@@ -6,7 +6,7 @@ import java.util.Optional;
 /** A whole route file, validated: the application, its connection settings, tables and routes (in file order). */
 public record RouteFile(String source, String application, KafkaSettings kafka, RegistrySettings registry, TopicSettings topics,
                         Map<String, TableDefinition> tables, Map<String, RouteDefinition> routes,
-                        Map<String, SubscriberDefinition> subscribers) {
+                        Map<String, SubscriberDefinition> subscribers, Map<String, BridgeDefinition> bridges) {
 
     /** Whether any route or table carries Avro, so a schema registry is needed. */
     public boolean usesAvro() {
@@ -15,11 +15,11 @@ public record RouteFile(String source, String application, KafkaSettings kafka, 
     }
 
     public RouteFile withRegistry(RegistrySettings newRegistry) {
-        return new RouteFile(source, application, kafka, newRegistry, topics, tables, routes, subscribers);
+        return new RouteFile(source, application, kafka, newRegistry, topics, tables, routes, subscribers, bridges);
     }
 
     public RouteFile withKafka(KafkaSettings newKafka) {
-        return new RouteFile(source, application, newKafka, registry, topics, tables, routes, subscribers);
+        return new RouteFile(source, application, newKafka, registry, topics, tables, routes, subscribers, bridges);
     }
 
 
@@ -29,7 +29,7 @@ public record RouteFile(String source, String application, KafkaSettings kafka, 
 
     /** Whether delivery outside Kafka needs a Kafka Connect worker. */
     public boolean needsConnect() {
-        return !subscribers.isEmpty();
+        return !subscribers.isEmpty() || !bridges.isEmpty();
     }
 
     public Optional<TableDefinition> table(String name) {

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 /**
  * The field tables of the reference docs, written from the specs. A doc asks for a table with a pair of markers,
  * {@code <!-- fields: ID -->} and {@code <!-- end of fields -->}; {@link #rewrite} replaces what lies between them.
- * IDs: {@code route-file}, {@code subscriber}, and {@code stage.<type>} for each stage type.
+ * IDs: {@code route-file}, {@code subscriber}, {@code bridge}, and {@code stage.<type>} for each stage type.
  */
 public final class ReferenceDocs {
 
@@ -30,6 +30,7 @@ public final class ReferenceDocs {
         Map<String, Table> tables = new LinkedHashMap<>();
         tables.put("route-file", new Table("", RouteFileSpec.FILE));
         tables.put("subscriber", new Table("subscribers.<name>.", SubscriberSpec.FIELDS));
+        tables.put("bridge", new Table("bridges.<name>.", BridgeSpec.FIELDS));
         for (StageSpec<?> spec : StageSpecs.all()) {
             Shape.Nested body = spec.body().nested()
                     .orElseThrow(() -> new IllegalStateException("stage type " + spec.type() + " has no fields"));

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 
 /**
  * The route file's sections, field by field: the single source of the loader's reading, the JSON Schema and the
- * reference docs. Stage bodies are specified by their {@link StageSpec}s and subscribers by {@link SubscriberSpec}.
+ * reference docs. Stage bodies are specified by their {@link StageSpec}s subscribers by {@link SubscriberSpec} and bridges by {@link BridgeSpec}.
  */
 public final class RouteFileSpec {
 
@@ -172,9 +172,13 @@ public final class RouteFileSpec {
     public static final Field<YamlNode> SUBSCRIBERS = Field.optional("subscribers",
             Shapes.node(Shapes.mapOf(NAME, SubscriberSpec.FIELDS.named("subscriber"), "mapping of names to subscribers")),
             "Webhook subscribers of stage topics or topics, delivered by Kafka Connect: see [Webhook subscribers](subscribers.md).");
+    public static final Field<YamlNode> BRIDGES = Field.optional("bridges",
+            Shapes.node(Shapes.mapOf(NAME, BridgeSpec.FIELDS.named("bridge"), "mapping of names to bridges")),
+            "MQTT and RabbitMQ brokers whose messages enter routes, or to which stage topics are published, run by Kafka "
+                    + "Connect: see [Protocol bridges](bridges.md).");
     public static final Fields FILE = Fields.of("Declares an application's reference tables and routes: ordered stages whose output "
                     + "each lands on the topic <application>.<route>.<stage>. Values may use ${ENV} or ${ENV:default}.",
-            APPLICATION, KAFKA_SECTION, REGISTRY_SECTION, TOPICS_SECTION, TABLES, ROUTES, SUBSCRIBERS);
+            APPLICATION, KAFKA_SECTION, REGISTRY_SECTION, TOPICS_SECTION, TABLES, ROUTES, SUBSCRIBERS, BRIDGES);
 
     private RouteFileSpec() {
     }

@@ -56,12 +56,15 @@ public final class SubscriberSpec {
     public static final Fields RETRY_FIELDS = Fields.of("When a failed delivery is tried again: exponential backoff with jitter.",
             INITIAL_BACKOFF, MAX_BACKOFF, MULTIPLIER, JITTER, MAX_ATTEMPTS, MAX_ELAPSED);
 
-    static final Field<StageRef> STAGE = Field.optional("stage", Shapes.custom(SubscriberSpec::stageRef, w -> {
-                ObjectNode s = w.object();
-                s.put("type", "string");
-                s.put("pattern", "^(" + Names.NAME.pattern() + "\\." + Names.NAME.pattern() + "|.*\\$\\{.*)$");
-                return s;
-            }, "<route>.<stage>"),
+    /** {@code <route>.<stage>} of this file. */
+    static final Shape<StageRef> STAGE_REF = Shapes.custom(SubscriberSpec::stageRef, w -> {
+        ObjectNode s = w.object();
+        s.put("type", "string");
+        s.put("pattern", "^(" + Names.NAME.pattern() + "\\." + Names.NAME.pattern() + "|.*\\$\\{.*)$");
+        return s;
+    }, "<route>.<stage>");
+
+    static final Field<StageRef> STAGE = Field.optional("stage", STAGE_REF,
             "`<route>.<stage>` of this file: the subscriber reads that stage's topic `<application>.<route>.<stage>`, in the route's `format` and `keyFormat`. Exactly one of `stage` and `topic`.").example("address-changed.priced");
     static final Field<String> TOPIC = Field.optional("topic", CommonShapes.TOPIC, "Any topic instead of a stage topic.");
     static final Field<Format> FORMAT = Field.optional("format", CommonShapes.FORMAT,

@@ -151,6 +151,27 @@ class RouteFileSchemaTest {
         assertThat(new RouteFileLoader(n -> null).load(example).routes()).isNotEmpty();
     }
 
+    @Test
+    void theBridgesExampleIsValidForBoth() throws IOException {
+        Path example = Path.of("../examples/bridges/bridges.yaml");
+        assertThat(validate(Files.readString(example))).isEmpty();
+        assertThat(new RouteFileLoader(n -> null).load(example).bridges()).containsOnlyKeys("telemetry-in", "alerts-mqtt", "alerts-rabbitmq");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "    direction: sideways\n    route: r\n    mqtt: { url: tcp://h, topics: [a] }\n",
+        "    direction: in\n    route: r\n",
+        "    direction: in\n    route: r\n    mqtt: { url: tcp://h, topics: [a] }\n    rabbitmq: { uri: amqp://h, queue: q }\n",
+        "    direction: in\n    route: r\n    mqtt: { url: http://h, topics: [a] }\n",
+        "    direction: in\n    route: r\n    mqtt: { url: tcp://h, topics: [a], qos: 2 }\n",
+        "    direction: out\n    stage: r.s\n    format: json\n    mqtt: { url: tcp://h, topic: \"'a'\" }\n"})
+    void brokenBridgesAreRejectedByBoth(String fields) throws IOException {
+        String yaml = "application: a\nroutes:\n  r: { from: t, stages: [ { s: { filter: { when: 'true' } } } ] }\nbridges:\n  b:\n" + fields;
+        assertThat(validate(yaml)).as(yaml).isNotEmpty();
+        assertThatThrownBy(() -> new RouteFileLoader(n -> null).load("broken.yaml", yaml)).as(yaml).isInstanceOf(RouteFileException.class);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "application: a\nroute: {}\n",

@@ -1,7 +1,9 @@
 package io.hyphae.cli;
 
 import io.hyphae.connect.TableConnectors;
+import io.hyphae.plan.CheckedBridge;
 import io.hyphae.plan.CheckedFile;
+import io.hyphae.route.BridgeDefinition;
 import io.hyphae.plan.CheckedSubscriber;
 import io.hyphae.plan.TopicNames;
 import io.hyphae.plan.TopicSpec;
@@ -61,9 +63,10 @@ final class AclsCommand implements Callable<Integer> {
         for (String line : commands(checked, principal)) {
             out.println(line);
         }
-        if (!checked.subscribers().isEmpty() || !TableConnectors.sourced(routes).isEmpty()) {
+        if (!checked.subscribers().isEmpty() || !checked.bridges().isEmpty() || !TableConnectors.sourced(routes).isEmpty()) {
             out.println();
-            out.println("# ACLs for the Kafka Connect worker's principal " + connectPrincipal + " that runs the table sources' and subscribers' connectors");
+            out.println("# ACLs for the Kafka Connect worker's principal " + connectPrincipal
+                    + " that runs the table sources', subscribers' and bridges' connectors");
             out.println("# (on top of what the worker itself needs: its group, config, offset and status topics)");
             connectorCommands(checked, connectPrincipal).forEach(out::println);
         }
@@ -124,7 +127,7 @@ final class AclsCommand implements Callable<Integer> {
         return !StreamsConfig.AT_LEAST_ONCE.equals(guarantee);
     }
 
-    /** Read, Write, then Create; Describe only when neither Read nor Write implies it. */
+    /** Read, Write, then Create; Describe only when neither Read nor Write implies it; then any other operation. */
     private static List<String> ordered(Set<String> ops, boolean create) {
         List<String> out = new ArrayList<>();
         for (String op : List.of("Read", "Write")) {
@@ -137,6 +140,12 @@ final class AclsCommand implements Callable<Integer> {
         }
         if (!ops.contains("Read") && !ops.contains("Write")) {
             out.add("Describe");
+        }
+        // What a stateful stage needs besides: Delete on repartition topics (the purge), DescribeConfigs on changelogs.
+        for (String op : ops) {
+            if (!out.contains(op) && !op.equals("Describe") && !op.equals("Create")) {
+                out.add(op);
+            }
         }
         return out;
     }
@@ -157,6 +166,18 @@ final class AclsCommand implements Callable<Integer> {
             lines.add(base + ops(List.of("Read")) + " --topic " + s.topic());
             lines.add(base + ops(List.of("Write")) + " --topic " + s.deadLetterTopic());
             lines.add(base + ops(List.of("Read")) + " --group connect-" + s.connector());
+        }
+        for (CheckedBridge b : checked.bridges()) {
+            lines.add("# bridge " + b.definition().name() + " (connector " + b.connector() + ")");
+            if (b.definition().direction() == BridgeDefinition.Direction.IN) {
+                // the messages enter the topic; those whose key cannot be computed go to the dead letters
+                lines.add(base + ops(List.of("Write", "Describe")) + " --topic " + b.topic());
+                lines.add(base + ops(List.of("Write", "Describe")) + " --topic " + b.deadLetterTopic());
+            } else {
+                lines.add(base + ops(List.of("Read", "Describe")) + " --topic " + b.topic());
+                lines.add(base + ops(List.of("Write", "Describe")) + " --topic " + b.deadLetterTopic());
+                lines.add(base + ops(List.of("Read", "Describe")) + " --group connect-" + b.connector());
+            }
         }
         return lines;
     }

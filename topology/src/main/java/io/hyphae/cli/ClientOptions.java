@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
@@ -71,7 +73,7 @@ final class ClientOptions {
     }
 
     /**
-     * Applies the connectors of the file's table sources and subscribers to the worker {@link #resolveConnect} finds; says so when there
+     * Applies the connectors of the file's table sources, subscribers and bridges to the worker {@link #resolveConnect} finds; says so when there
      * is none (the stream app runs all the same, and {@code hyphae connectors apply} can apply them later).
      * Returns whether they were applied.
      */
@@ -82,7 +84,7 @@ final class ClientOptions {
         Optional<String> worker = resolveConnect(Optional.of(checked.file()), bootstrapServers, progress);
         if (worker.isEmpty()) {
             progress.accept("warning: the file has " + describe(checked) + " but no Kafka Connect worker is configured"
-                    + " (--connect-url, $" + CONNECT_ENV + "): nothing is delivered to subscribers and no table follows its database"
+                    + " (--connect-url, $" + CONNECT_ENV + "): nothing is delivered to subscribers or bridged and no table follows its database"
                     + " until 'hyphae connectors apply' runs against one");
             return false;
         }
@@ -91,10 +93,18 @@ final class ClientOptions {
     }
 
     private static String describe(CheckedFile checked) {
+        List<String> parts = new ArrayList<>();
         int tables = TableConnectors.sourced(checked.file()).size();
-        int subscribers = checked.subscribers().size();
-        return (tables > 0 ? tables + " table source(s)" : "") + (tables > 0 && subscribers > 0 ? " and " : "")
-                + (subscribers > 0 ? subscribers + " subscriber(s)" : "");
+        if (tables > 0) {
+            parts.add(tables + " table source(s)");
+        }
+        if (!checked.subscribers().isEmpty()) {
+            parts.add(checked.subscribers().size() + " subscriber(s)");
+        }
+        if (!checked.bridges().isEmpty()) {
+            parts.add(checked.bridges().size() + " bridge(s)");
+        }
+        return String.join(" and ", parts);
     }
 
     /**

@@ -6,7 +6,9 @@ import io.hyphae.connect.ConnectRestClient;
 import io.hyphae.connect.SubscriberConnectors;
 import io.hyphae.connect.TableConnectors;
 import io.hyphae.connect.cdc.TableSourceConnectorConfig;
+import io.hyphae.plan.CheckedBridge;
 import io.hyphae.plan.CheckedFile;
+import io.hyphae.route.BridgeDefinition;
 import io.hyphae.plan.CheckedSubscriber;
 import io.hyphae.route.Format;
 import io.hyphae.route.PostgresSource;
@@ -33,12 +35,14 @@ import java.util.stream.Collectors;
 
 /**
  * {@code hyphae connectors}: the Kafka Connect connectors a route file implies (one per table source, one per
- * subscriber).
+ * subscriber, one per bridge).
  */
 @Command(name = "connectors",
         description = {"The Kafka Connect connectors a route file implies: one Debezium PostgreSQL source connector per table "
                 + "with a source (named <application>-table-<name>), one webhook sink connector per subscriber, "
-                + "named <application>-subscriber-<name>, with its dead-letter topic <application>.subscriber.<name>.dlq."},
+                + "named <application>-subscriber-<name>, with its dead-letter topic <application>.subscriber.<name>.dlq; "
+                + "one MQTT or RabbitMQ connector per bridge, named <application>-bridge-<name>, with its dead-letter topic "
+                + "<application>.bridge.<name>.dlq."},
         mixinStandardHelpOptions = true,
         subcommands = {ConnectorsCommand.Render.class, ConnectorsCommand.Apply.class, ConnectorsCommand.Status.class})
 final class ConnectorsCommand implements Runnable {
@@ -104,7 +108,7 @@ final class ConnectorsCommand implements Runnable {
             CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
             var progress = LocalCommand.printer(spec);
             if (!SubscriberConnectors.any(checked)) {
-                progress.accept(file + " has no subscribers and no table sources: nothing to apply");
+                progress.accept(file + " has no subscribers, bridges or table sources: nothing to apply");
                 return 0;
             }
             String bootstrap = client.resolveBootstrap(Optional.of(checked.file()), progress);
@@ -119,7 +123,7 @@ final class ConnectorsCommand implements Runnable {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = {"Per table source: the connector's and its task's states, whether it is snapshotting or streaming "
                     + "(with the time of the last change it read and how long ago that was) and the records in the table's topic. "
-                    + "Per subscriber: the connector's and its tasks' states (with the reason of a failed task, e.g. a "
+                    + "Per subscriber and bridge: the connector's and its tasks' states (with the reason of a failed task, e.g. a "
                     + "subscriber that answered 410 Gone), the records not yet delivered (the connector's consumer lag) and "
                     + "the records in its dead-letter topic."})
     static final class Status implements Callable<Integer> {
@@ -140,7 +144,7 @@ final class ConnectorsCommand implements Runnable {
             var progress = LocalCommand.printer(spec, true);
             PrintWriter out = spec.commandLine().getOut();
             if (!SubscriberConnectors.any(checked)) {
-                out.println(file + " has no subscribers and no table sources");
+                out.println(file + " has no subscribers, bridges or table sources");
                 out.flush();
                 return 0;
             }
@@ -169,6 +173,29 @@ final class ConnectorsCommand implements Runnable {
                             s.definition().name(), s.definition().url(), s.connector(), state,
                             pending >= PENDING_CAP ? "at least " + PENDING_CAP : Long.toString(pending), s.topic(),
                             SubscriberProgress.deadLettered(admin, s), s.deadLetterTopic());
+                    status.ifPresent(st -> st.tasks().forEach(t -> t.trace().ifPresent(trace ->
+                            out.printf("  task %d: %s%n", t.id(), reason(trace)))));
+                }
+                for (CheckedBridge b : checked.bridges()) {
+                    Optional<ConnectRestClient.ConnectorStatus> status = status(worker, b.connector());
+                    String state;
+                    if (status.isEmpty()) {
+                        state = "NOT APPLIED (run 'hyphae connectors apply " + file + "')";
+                        healthy = false;
+                    } else {
+                        ConnectRestClient.ConnectorStatus st = status.get();
+                        state = st.connector().state() + ", tasks " + st.tasks().stream().map(t -> t.id() + ":" + t.state())
+                                .collect(Collectors.joining(" "));
+                        healthy &= st.running();
+                    }
+                    boolean in = b.definition().direction() == BridgeDefinition.Direction.IN;
+                    out.printf("%s: %s %s %s%n  connector %s: %s%n", b.definition().name(), b.definition().protocol(), in ? "->" : "<-",
+                            b.topic(), b.connector(), state);
+                    if (!in) {
+                        long pending = SubscriberProgress.pending(admin, b.connector(), b.topic());
+                        out.printf("  to publish: %s offset(s) of %s%n", pending < 0 ? "unknown" : Long.toString(pending), b.topic());
+                    }
+                    out.printf("  dead-lettered: %d in %s%n", SubscriberProgress.deadLettered(admin, b.deadLetterTopic()), b.deadLetterTopic());
                     status.ifPresent(st -> st.tasks().forEach(t -> t.trace().ifPresent(trace ->
                             out.printf("  task %d: %s%n", t.id(), reason(trace)))));
                 }

@@ -3,7 +3,9 @@ package io.hyphae.cli;
 import io.hyphae.format.Formats;
 import io.hyphae.plan.CheckedFile;
 import io.hyphae.plan.CheckedStage;
+import io.hyphae.plan.CheckedBridge;
 import io.hyphae.plan.CheckedSubscriber;
+import io.hyphae.route.BridgeDefinition;
 import io.hyphae.plan.StageInfo;
 import io.hyphae.plan.TopicNames;
 import io.hyphae.route.RouteDefinition;
@@ -112,6 +114,20 @@ final class DescribeCommand implements Callable<Integer> {
                 out.printf("  %-20s %s %s <- %s%s%n", d.name(), d.method(), d.url(), s.topic(), d.filter().map(e -> " where " + e.text()).orElse(""));
                 out.printf("  %-20s connector %s, dead letters %s, %s%n", "", s.connector(), s.deadLetterTopic(),
                         d.secrets().isEmpty() ? "unsigned" : "signed with " + d.secrets().size() + " secret(s)");
+            }
+            out.println();
+        }
+        if (!app.checked().bridges().isEmpty()) {
+            out.println("Bridges (MQTT, RabbitMQ, run by Kafka Connect):");
+            for (CheckedBridge b : app.checked().bridges()) {
+                BridgeDefinition d = b.definition();
+                boolean in = d.direction() == BridgeDefinition.Direction.IN;
+                String broker = d.mqtt().map(m -> m.url() + (in ? " " + m.filters() : " topic " + m.topic().map(e -> e.text()).orElse("")))
+                        .orElseGet(() -> d.rabbitmq().map(r -> in ? "queue " + r.queue().orElse("") : "exchange '" + r.exchange().orElse("")
+                                + "' routing key " + r.routingKey().map(e -> e.text()).orElse("")).orElse(""));
+                out.printf("  %-20s %s %s %s %s%s%n", d.name(), d.protocol(), broker, in ? "->" : "<-", b.topic(),
+                        d.key().map(e -> " key " + e.text()).orElse(""));
+                out.printf("  %-20s connector %s, dead letters %s%n", "", b.connector(), b.deadLetterTopic());
             }
             out.println();
         }

@@ -30,6 +30,16 @@ final class SubscriberProgress {
         return records(admin, s.deadLetterTopic());
     }
 
+    /** Records in a dead-letter topic (0 while it does not exist). */
+    static long deadLettered(Admin admin, String deadLetterTopic) throws InterruptedException {
+        return records(admin, deadLetterTopic);
+    }
+
+    /** Offsets of {@code topic} after the committed ones of the connector's group (transaction markers included); -1 when unknown. */
+    static long pending(Admin admin, String connector, String topic) throws InterruptedException {
+        return lag(admin, "connect-" + connector, topic);
+    }
+
     /**
      * Waits until the connector has committed past every record of its topic; false on time-out. Offsets alone cannot
      * tell: a topic written in transactions ends with a commit marker, which takes an offset but is no record, so

@@ -23,8 +23,9 @@ import java.util.stream.Collectors;
  * {@code ConnectDistributed} run as a separate JVM from the jars the {@code connect-worker} module copies into
  * {@code connect-worker/target/lib}, its REST API on 127.0.0.1 only, its configs, offsets and status in topics
  * of the {@link LocalKafka local broker} (so connectors survive restarts). Connectors are loaded from the
- * plugin folders given (by default {@code connectors/webhook/target/plugin} and {@code connectors/cdc/target/plugin}
- * of the source tree: the webhook connector, Debezium's PostgreSQL connector and Hyphae's row encoder); the worker scans them at start-up only. Like the broker: one worker per folder, a lock guards
+ * plugin folders given (by default {@code connectors/webhook/target/plugin}, {@code connectors/cdc/target/plugin} and
+ * {@code connectors/bridges/target/plugin} of the source tree: the webhook connector, Debezium's PostgreSQL connector
+ * and Hyphae's row encoder, the protocol bridges); the worker scans them at start-up only. Like the broker: one worker per folder, a lock guards
  * start and stop, a PID file with the process's start time finds the running one.
  */
 public final class LocalConnect {
@@ -38,6 +39,8 @@ public final class LocalConnect {
     public static final String WEBHOOK_PLUGIN = "connectors/webhook/target/plugin";
     /** The table sources' plugin folders (Debezium's PostgreSQL connector, Hyphae's row encoder), relative to the source tree. */
     public static final String CDC_PLUGIN = "connectors/cdc/target/plugin";
+    /** The protocol bridges' plugin folder, relative to the source tree. */
+    public static final String BRIDGES_PLUGIN = "connectors/bridges/target/plugin";
     private static final String MODULE = "connect-worker";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
@@ -74,12 +77,12 @@ public final class LocalConnect {
     }
 
     /**
-     * {@code <tree>/connectors/webhook/target/plugin} and {@code <tree>/connectors/cdc/target/plugin} of the source tree
-     * Hyphae runs from; empty when there is none.
+     * {@code <tree>/connectors/webhook/target/plugin}, {@code <tree>/connectors/cdc/target/plugin} and
+     * {@code <tree>/connectors/bridges/target/plugin} of the source tree Hyphae runs from; empty when there is none.
      */
     public static List<Path> defaultPluginPath() {
-        return LocalProcesses.sourceTreeWith("connectors").map(tree -> List.of(tree.resolve(WEBHOOK_PLUGIN), tree.resolve(CDC_PLUGIN)))
-                .orElse(List.of());
+        return LocalProcesses.sourceTreeWith("connectors")
+                .map(tree -> List.of(tree.resolve(WEBHOOK_PLUGIN), tree.resolve(CDC_PLUGIN), tree.resolve(BRIDGES_PLUGIN))).orElse(List.of());
     }
 
     public Path directory() {

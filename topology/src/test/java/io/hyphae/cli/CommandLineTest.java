@@ -97,11 +97,11 @@ class CommandLineTest {
         assertThat(run("acls", drones)).isZero();
         String base = "kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\" --add --allow-principal User:hyphae";
         assertThat(out.toString().lines().toList()).contains(
-                base + " --operation Describe --operation Create --operation Read --operation Write --operation DescribeConfigs"
+                base + " --operation Read --operation Write --operation Create --operation DescribeConfigs"
                         + " --topic drones-telemetry.unique.seen-changelog",
-                base + " --operation Describe --operation Create --operation Read --operation Write --operation Delete"
+                base + " --operation Read --operation Write --operation Create --operation Delete"
                         + " --topic drones.telemetry.ordered.repartition",
-                base + " --operation Describe --operation Create --operation Write --topic drones.telemetry.unique.duplicates");
+                base + " --operation Write --operation Create --topic drones.telemetry.unique.duplicates");
     }
 
     @Test

@@ -59,13 +59,15 @@ class LocalConnectTest {
     }
 
     @Test
-    void theDefaultPluginPathIsTheWebhookAndCdcConnectorsOfTheSourceTree() {
+    void theDefaultPluginPathIsTheWebhookCdcAndBridgeConnectorsOfTheSourceTree() {
         // these tests run from topology/target/test-classes of the source tree, which has connectors/
-        assertThat(LocalConnect.defaultPluginPath()).hasSize(2);
+        assertThat(LocalConnect.defaultPluginPath()).hasSize(3);
         assertThat(LocalConnect.defaultPluginPath().get(0).toString())
                 .endsWith("connectors" + File.separator + "webhook" + File.separator + "target" + File.separator + "plugin");
         assertThat(LocalConnect.defaultPluginPath().get(1).toString())
                 .endsWith("connectors" + File.separator + "cdc" + File.separator + "target" + File.separator + "plugin");
+        assertThat(LocalConnect.defaultPluginPath().get(2).toString())
+                .endsWith("connectors" + File.separator + "bridges" + File.separator + "target" + File.separator + "plugin");
     }
 
     @Test

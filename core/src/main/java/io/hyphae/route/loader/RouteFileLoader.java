@@ -1,5 +1,6 @@
 package io.hyphae.route.loader;
 
+import io.hyphae.route.BridgeDefinition;
 import io.hyphae.route.Format;
 import io.hyphae.route.KafkaSettings;
 import io.hyphae.route.KeyFormat;
@@ -18,6 +19,7 @@ import io.hyphae.route.Problem;
 import io.hyphae.plan.CheckedFile;
 import io.hyphae.plan.CheckedSubscriber;
 import io.hyphae.plan.RouteChecker;
+import io.hyphae.spec.BridgeSpec;
 import io.hyphae.spec.StageSpec;
 import io.hyphae.spec.StageSpecs;
 import io.hyphae.spec.SubscriberSpec;
@@ -114,7 +116,7 @@ public final class RouteFileLoader {
         Optional<SubscriberDefinition> definition = SubscriberSpec.define(name, root.orElseThrow());
         throwRelative(problems, prefix);
         RouteFile alone = new RouteFile(file.source(), file.application(), file.kafka(), file.registry(), file.topics(), file.tables(),
-                file.routes(), Map.of(name, definition.orElseThrow()));
+                file.routes(), Map.of(name, definition.orElseThrow()), Map.of());
         Problems checks = new Problems();
         CheckedFile checked = RouteChecker.check(alone, Map.of(), checks);
         throwRelative(checks, prefix);
@@ -181,7 +183,13 @@ public final class RouteFileLoader {
                 SubscriberSpec.define(name, node).ifPresent(def -> subscribers.put(name, def));
             }
         }));
-        return new RouteFile(fileName, application, kafka, registry, topics, tables, routes, subscribers);
+        Map<String, BridgeDefinition> bridges = new LinkedHashMap<>();
+        v.get(RouteFileSpec.BRIDGES).flatMap(YamlNode::namedEntries).ifPresent(b -> b.entries().forEach((name, node) -> {
+            if (checkName(node, name, "bridge")) {
+                BridgeSpec.define(name, node).ifPresent(def -> bridges.put(name, def));
+            }
+        }));
+        return new RouteFile(fileName, application, kafka, registry, topics, tables, routes, subscribers, bridges);
     }
 
     private KafkaSettings kafka(YamlNode node) {
