@@ -11,6 +11,7 @@ COPY core core
 COPY connectors/webhook connectors/webhook
 COPY connectors/cdc connectors/cdc
 COPY connectors/bridges connectors/bridges
+COPY edge edge
 COPY topology topology
 # Maven reads every module the parent lists; only topology (and what it needs) is built.
 COPY registry-server/pom.xml registry-server/pom.xml

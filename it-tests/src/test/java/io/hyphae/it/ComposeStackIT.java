@@ -30,7 +30,7 @@ class ComposeStackIT {
     void everyServiceHasAHealthCheckAndPublishesOnLoopbackOnly() {
         JsonNode services = compose.get("services");
         assertThat(services.properties()).extracting(java.util.Map.Entry::getKey)
-                .containsExactlyInAnyOrder("kafka", "schema-registry", "connect", "hyphae");
+                .containsExactlyInAnyOrder("kafka", "schema-registry", "connect", "mosquitto", "rabbitmq", "hyphae");
         services.properties().forEach(e -> {
             JsonNode service = e.getValue();
             assertThat(service.at("/healthcheck/test").isArray()).as(e.getKey() + " health check").isTrue();
