@@ -134,6 +134,8 @@ class RouteFileLoaderTest {
                 arguments("unknown kafka field", "application: a\nkafka: { servers: x }\nroutes: {}\n", "routes.yaml:2:10", "kafka.servers",
                         "unknown field 'servers'; expected one of 'bootstrap', 'properties', 'streams'"),
                 arguments("routes is a list", "application: a\nroutes: [a, b]\n", "routes.yaml:2:9", "routes", "expected a mapping"),
+                arguments("validate rule without its condition", HEADER + "      - a: { validate: { rules: [ { message: m } ] } }\n",
+                        "routes.yaml:8:35", "routes.orders.stages[0].a.validate.rules[0].rule", "missing required field 'rule'"),
                 arguments("filter without when", HEADER + "      - a: { filter: {} }\n", "routes.yaml:8:22", "routes.orders.stages[0].a.filter.when",
                         "missing required field 'when'"),
                 arguments("enrich alias twice", HEADER + "      - e1: { enrich: { table: customers, key: \"value.id\", as: c } }\n"

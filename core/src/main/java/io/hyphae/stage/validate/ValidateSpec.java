@@ -10,6 +10,7 @@ import io.hyphae.spec.field.Field;
 import io.hyphae.spec.field.Fields;
 import io.hyphae.spec.field.Shape;
 import io.hyphae.spec.field.Shapes;
+import io.hyphae.spec.field.Values;
 
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +28,10 @@ public final class ValidateSpec implements StageSpec<ValidateDefinition> {
     static final Fields RULE_WITH_MESSAGE = Fields.of("A rule with the reason given when it fails.", RULE, MESSAGE);
     private static final Shape<ValidateDefinition.Rule> RULE_SHAPE = Shapes.scalarOrMapping(
             Shapes.expression(ResultKind.BOOL).map(e -> new ValidateDefinition.Rule(e, Optional.empty())),
-            RULE_WITH_MESSAGE.map(v -> new ValidateDefinition.Rule(v.value(RULE), v.get(MESSAGE))));
+            // a rule whose condition did not read is reported and left out
+            Shapes.of(node -> RULE_WITH_MESSAGE.read(node).filter(Values::complete)
+                            .map(v -> new ValidateDefinition.Rule(v.value(RULE), v.get(MESSAGE))),
+                    RULE_WITH_MESSAGE::schema, RULE_WITH_MESSAGE.typeName(), String::valueOf, RULE_WITH_MESSAGE.nested()));
 
     static final Field<List<String>> REQUIRED = Field.optional("required", Shapes.listOf(Shapes.text()),
             "(Dotted) fields that must be present and not null.").example("[eventId, customerId, newAddress.postalCode]");
