@@ -1,15 +1,11 @@
 package io.hyphae.api;
 
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyphae.spec.SubscriberSpec;
 import io.hyphae.spec.field.SchemaWriter;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -105,12 +101,7 @@ public final class OpenApiDocument {
 
     /** The document as committed: two-space indentation, a final newline. */
     public static String text() {
-        DefaultPrettyPrinter printer = new DefaultPrettyPrinter().withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
-        try {
-            return HttpExchanges.JSON.writer(printer).writeValueAsString(generate()).replace("\r\n", "\n") + "\n";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return SchemaWriter.text(generate());
     }
 
     private static ObjectNode json(ObjectNode owner) {
