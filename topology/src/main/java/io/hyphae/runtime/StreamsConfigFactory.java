@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -33,6 +34,9 @@ public final class StreamsConfigFactory {
 
     /** Largest record Hyphae writes: its topics' max.message.bytes and its producer's max.request.size (16 MiB). */
     public static final int MAX_RECORD_BYTES = TopicSpec.MAX_RECORD_BYTES;
+
+    /** The environment variable naming the folder of the stores' local state, when {@code kafka.streams} gives no {@code state.dir}. */
+    public static final String STATE_DIR_ENV = "HYPHAE_STATE_DIR";
 
     static final String DEFAULT_SESSION_TIMEOUT_MS = "10000";
     static final String DEFAULT_HEARTBEAT_INTERVAL_MS = "3000";
@@ -68,6 +72,7 @@ public final class StreamsConfigFactory {
         Properties props = new Properties();
         props.putAll(hyphaeDefaults(file));
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, defaultStateDir(System.getenv(STATE_DIR_ENV)));
         props.putAll(file.kafka().properties());
         props.putAll(file.kafka().streams());
         if (StreamsConfig.AT_LEAST_ONCE.equals(props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
@@ -76,6 +81,16 @@ public final class StreamsConfigFactory {
             props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, AT_LEAST_ONCE_COMMIT_INTERVAL_MS);
         }
         return props;
+    }
+
+    /**
+     * Where the stores keep their local state unless {@code kafka.streams} says: {@code $HYPHAE_STATE_DIR}, else
+     * {@code ~/.hyphae/state}. Not Streams' own default, a folder under the OS's temporary directory, which the OS
+     * may clear under a running application.
+     */
+    static String defaultStateDir(String fromEnvironment) {
+        return fromEnvironment != null && !fromEnvironment.isBlank() ? fromEnvironment
+                : Path.of(System.getProperty("user.home"), ".hyphae", "state").toString();
     }
 
     /** Settings for the plain clients Hyphae creates (admin, CLI producers and consumers). */

@@ -83,14 +83,14 @@ class CommandLineTest {
 
     @Test
     void describeAndAclsShowTheStoresChangelogsRepartitionAndOutputTopicsOfStatefulStages() {
-        String drones = "../examples/drones/drones.yaml";
+        String drones = "../examples/fleet/fleet.yaml";
         assertThat(run("describe", drones)).isZero();
         assertThat(out.toString())
-                .contains("unique               dedupe     drones.telemetry.unique                       ordered")
-                .contains("drones.telemetry.unique.duplicates            (output)")
-                .contains("state of unique: store telemetry.unique.seen (window, retention 1h), changelog drones-telemetry.unique.seen-changelog")
-                .contains("repartition before ordered: drones.telemetry.ordered.repartition (partitioned like drones.telemetry)")
-                .contains("state of ordered: store telemetry.ordered.held (key-value), changelog drones-telemetry.ordered.held-changelog")
+                .contains("unique               dedupe     fleet.telemetry.unique                        ordered")
+                .contains("fleet.telemetry.unique.duplicates             (output)")
+                .contains("state of unique: store telemetry.unique.seen (window, retention 1h), changelog fleet-telemetry.unique.seen-changelog")
+                .contains("repartition before ordered: fleet.telemetry.ordered.repartition (partitioned like fleet.telemetry)")
+                .contains("state of ordered: store telemetry.ordered.held (key-value), changelog fleet-telemetry.ordered.held-changelog")
                 .contains("store_telemetry_ordered_held[(\"store held\")]")
                 .contains("stage_telemetry_ordered <-.-> store_telemetry_ordered_held");
         out.getBuffer().setLength(0);
@@ -98,10 +98,10 @@ class CommandLineTest {
         String base = "kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\" --add --allow-principal User:hyphae";
         assertThat(out.toString().lines().toList()).contains(
                 base + " --operation Read --operation Write --operation Create --operation DescribeConfigs"
-                        + " --topic drones-telemetry.unique.seen-changelog",
+                        + " --topic fleet-telemetry.unique.seen-changelog",
                 base + " --operation Read --operation Write --operation Create --operation Delete"
-                        + " --topic drones.telemetry.ordered.repartition",
-                base + " --operation Write --operation Create --topic drones.telemetry.unique.duplicates");
+                        + " --topic fleet.telemetry.ordered.repartition",
+                base + " --operation Write --operation Create --topic fleet.telemetry.unique.duplicates");
     }
 
     @Test
@@ -151,10 +151,10 @@ class CommandLineTest {
 
     @Test
     void edgeChecksAnEdgeFileAndReportsItsProblemsWithTheirPositions() {
-        assertThat(run("edge", "--check", "../examples/edge/drone-1.edge.yaml")).isZero();
-        assertThat(out.toString()).contains("drone-1.edge.yaml: OK (node 'drone-1': 1 mirror(s), 1 published table(s)");
-        assertThat(run("edge", "--check", "../examples/edge/fleet.yaml")).isEqualTo(1);
-        assertThat(err.toString()).contains("fleet.yaml:2:1: application: unknown field 'application'")
+        assertThat(run("edge", "--check", "../examples/fleet/falcon-1.edge.yaml")).isZero();
+        assertThat(out.toString()).contains("falcon-1.edge.yaml: OK (node 'falcon-1': 1 mirror(s), 1 published table(s)");
+        assertThat(run("edge", "--check", "../examples/fleet/fleet.yaml")).isEqualTo(1);
+        assertThat(err.toString()).contains("fleet.yaml:8:1: application: unknown field 'application'")
                 .contains("missing required field 'node'");
     }
 

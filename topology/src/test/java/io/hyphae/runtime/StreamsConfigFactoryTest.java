@@ -4,6 +4,7 @@ import io.hyphae.route.RouteFile;
 import io.hyphae.route.loader.RouteFileLoader;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 
@@ -61,5 +62,14 @@ class StreamsConfigFactoryTest {
                 .containsEntry("commit.interval.ms", "1000");
         assertThat(StreamsConfigFactory.forRun(file("  streams: { processing.guarantee: at_least_once, commit.interval.ms: \"5000\" }"), "b:1"))
                 .containsEntry("commit.interval.ms", "5000");
+    }
+
+    @Test
+    void storesKeepTheirStateUnderHyphaesFolderUnlessTheEnvironmentOrTheFileSaysOtherwise() {
+        assertThat(StreamsConfigFactory.defaultStateDir(null)).isEqualTo(Path.of(System.getProperty("user.home"), ".hyphae", "state").toString());
+        assertThat(StreamsConfigFactory.defaultStateDir(" ")).isEqualTo(StreamsConfigFactory.defaultStateDir(null));
+        assertThat(StreamsConfigFactory.defaultStateDir("/var/lib/hyphae")).isEqualTo("/var/lib/hyphae");
+        assertThat(StreamsConfigFactory.forRun(file("  streams: { state.dir: /data/streams }"), "b:1"))
+                .containsEntry("state.dir", "/data/streams");
     }
 }
