@@ -73,7 +73,7 @@ public final class TopicReader implements AutoCloseable {
 
     /**
      * Reads the assigned partitions up to {@code ends}, batch by batch, or until {@code timeout} has passed; true
-     * when every partition reached its end.
+     * when every partition reached its end. An end of a partition that is not assigned is ignored.
      */
     public boolean readToEnd(Map<TopicPartition, Long> ends, Duration timeout, Consumer<ConsumerRecords<byte[], byte[]>> batches) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -105,7 +105,8 @@ public final class TopicReader implements AutoCloseable {
     }
 
     private boolean atEnd(Map<TopicPartition, Long> ends) {
-        return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+        Set<TopicPartition> assigned = consumer.assignment();
+        return ends.entrySet().stream().allMatch(e -> !assigned.contains(e.getKey()) || consumer.position(e.getKey()) >= e.getValue());
     }
 
     @Override

@@ -174,7 +174,7 @@ final class ConnectorsCommand implements Runnable {
                             pending >= PENDING_CAP ? "at least " + PENDING_CAP : Long.toString(pending), s.topic(),
                             SubscriberProgress.deadLettered(admin, s), s.deadLetterTopic());
                     status.ifPresent(st -> st.tasks().forEach(t -> t.trace().ifPresent(trace ->
-                            out.printf("  task %d: %s%n", t.id(), reason(trace)))));
+                            printReason(out, t.id(), reason(trace), "subscriber " + s.definition().name()))));
                 }
                 for (CheckedBridge b : checked.bridges()) {
                     Optional<ConnectRestClient.ConnectorStatus> status = status(worker, b.connector());
@@ -197,7 +197,7 @@ final class ConnectorsCommand implements Runnable {
                     }
                     out.printf("  dead-lettered: %d in %s%n", SubscriberProgress.deadLettered(admin, b.deadLetterTopic()), b.deadLetterTopic());
                     status.ifPresent(st -> st.tasks().forEach(t -> t.trace().ifPresent(trace ->
-                            out.printf("  task %d: %s%n", t.id(), reason(trace)))));
+                            printReason(out, t.id(), reason(trace), "bridge " + b.definition().name()))));
                 }
             }
             out.flush();
@@ -219,11 +219,23 @@ final class ConnectorsCommand implements Runnable {
                 out.printf("  connector %s: %s, tasks %s%n", name, st.connector().state(),
                         st.tasks().stream().map(task -> task.id() + ":" + task.state()).collect(Collectors.joining(" ")));
                 out.printf("  %s%n", TableSourcePhase.describe(worker.offsets(name), Instant.now()));
-                st.tasks().forEach(task -> task.trace().ifPresent(trace -> out.printf("  task %d: %s%n", task.id(), reason(trace))));
+                st.tasks().forEach(task -> task.trace().ifPresent(trace -> printReason(out, task.id(), reason(trace), "table " + t.name())));
                 healthy = st.running();
             }
             out.printf("  rows written: %d record(s) in %s (rows and tombstones since the topic began)%n", TableSourcePhase.records(admin, t.topic()), t.topic());
             return healthy;
+        }
+
+        /**
+         * A failed task's reason; when the broker refused the worker's principal, also where the ACLs it needs are
+         * (the broker does not always say which resource, e.g. "Authorization failed." for a dead-letter topic).
+         */
+        private void printReason(PrintWriter out, int task, String reason, String section) {
+            out.printf("  task %d: %s%n", task, reason);
+            if (reason.contains("AuthorizationException")) {
+                out.printf("  the broker refused the Connect worker's principal: grant it the ACLs 'hyphae acls %s --connect-principal"
+                        + " <principal>' prints under '# %s'%n", file, section);
+            }
         }
 
         /**

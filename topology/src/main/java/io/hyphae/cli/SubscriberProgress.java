@@ -84,7 +84,9 @@ final class SubscriberProgress {
         try (TopicReader reader = new TopicReader(clientProperties)) {
             reader.assign(from.keySet()).seek(from);
             long[] count = {0};
-            Map<TopicPartition, Long> until = ends;
+            // only the partitions with records to go: the others are not read
+            Map<TopicPartition, Long> until = new LinkedHashMap<>(ends);
+            until.keySet().retainAll(from.keySet());
             boolean complete = reader.readToEnd(until, Duration.ofSeconds(5), batch -> batch.forEach(record -> {
                 if (record.offset() < until.get(new TopicPartition(record.topic(), record.partition()))) {
                     count[0]++;

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -44,21 +45,48 @@ public final class LocalConnect {
     private static final String MODULE = "connect-worker";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** The prefixes of the worker settings for its connectors' clients (and the dead letter queues' producers). */
+    private static final List<String> CLIENT_PREFIXES = List.of("producer.", "consumer.", "admin.");
 
     private final Path dir;
     private final int port;
     private final LocalKafka kafka;
     private final List<Path> pluginPath;
+    /** Set for a worker on a cluster other than the local broker: its bootstrap servers and client settings. */
+    private final Optional<Cluster> cluster;
+
+    /**
+     * A cluster of its own for the worker instead of the local broker: its bootstrap servers, and client settings
+     * (SASL, TLS) that the worker uses for itself and for its connectors' producers, consumers and admin clients.
+     */
+    public record Cluster(String bootstrapServers, Map<String, String> clientSettings) {
+        public Cluster {
+            clientSettings = Map.copyOf(clientSettings);
+        }
+    }
 
     /**
      * A worker of {@code dir} on {@code port}, on the broker {@code kafka}, loading connectors from the
      * folders of {@code pluginPath} (folders that do not exist are left out when it starts).
      */
     public LocalConnect(Path dir, int port, LocalKafka kafka, List<Path> pluginPath) {
+        this(dir, port, kafka, pluginPath, Optional.empty());
+    }
+
+    private LocalConnect(Path dir, int port, LocalKafka kafka, List<Path> pluginPath, Optional<Cluster> cluster) {
         this.dir = dir.toAbsolutePath().normalize();
         this.port = port;
         this.kafka = Objects.requireNonNull(kafka, "kafka");
         this.pluginPath = pluginPath.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        this.cluster = cluster;
+    }
+
+    /**
+     * A worker of {@code dir} on {@code port} on another cluster than the local broker (a secured one, for instance):
+     * the worker neither starts nor needs the local broker.
+     */
+    public static LocalConnect onCluster(Path dir, int port, Cluster cluster, List<Path> pluginPath) {
+        return new LocalConnect(dir, port, new LocalKafka(dir, LocalKafka.DEFAULT_PORT), pluginPath, Optional.of(cluster));
     }
 
     /** The worker of {@code dir}, on the port it last ran on (else {@link #DEFAULT_PORT}), on that folder's broker, default plugins. */
@@ -73,7 +101,7 @@ public final class LocalConnect {
 
     /** This worker on other plugin folders. */
     public LocalConnect withPluginPath(List<Path> folders) {
-        return new LocalConnect(dir, port, kafka, folders);
+        return new LocalConnect(dir, port, kafka, folders, cluster);
     }
 
     /**
@@ -113,6 +141,7 @@ public final class LocalConnect {
         return port;
     }
 
+    /** The local broker of the worker's folder: the one it runs on, unless it was made {@link #onCluster on another cluster}. */
     public LocalKafka kafka() {
         return kafka;
     }
@@ -137,7 +166,9 @@ public final class LocalConnect {
 
     /** Starts the local broker unless it runs, then the worker unless it runs; returns the worker's URL once it is ready. */
     public String ensureRunning(Consumer<String> progress) throws IOException, InterruptedException {
-        kafka.start(progress);
+        if (cluster.isEmpty()) {
+            kafka.start(progress);
+        }
         return start(progress);
     }
 
@@ -159,7 +190,7 @@ public final class LocalConnect {
             }
             Files.deleteIfExists(pidFile());
             String classpath = workerClasspath();
-            if (!kafka.status().running()) {
+            if (cluster.isEmpty() && !kafka.status().running()) {
                 throw new IOException("the local Connect worker needs the local Kafka broker, which is not running in " + dir
                         + ": start both with `hyphae local start --connect`");
             }
@@ -171,7 +202,7 @@ public final class LocalConnect {
             }
             writeConfig();
             Files.writeString(connectDir().resolve("port"), Integer.toString(port), StandardCharsets.UTF_8);
-            progress.accept("starting local Connect worker at " + url() + " on " + kafka.bootstrapServers() + " (plugins: ["
+            progress.accept("starting local Connect worker at " + url() + " on " + bootstrapServers() + " (plugins: ["
                     + pluginPathValue() + "], log: " + logFile() + ")");
             long started = System.nanoTime();
             Process process = launch(classpath);
@@ -222,7 +253,7 @@ public final class LocalConnect {
     /** The worker's configuration. */
     Properties workerConfig() {
         Properties p = new Properties();
-        p.setProperty("bootstrap.servers", kafka.bootstrapServers());
+        p.setProperty("bootstrap.servers", bootstrapServers());
         p.setProperty("group.id", GROUP_ID);
         p.setProperty("listeners", "http://127.0.0.1:" + port);
         p.setProperty("rest.advertised.host.name", "127.0.0.1");
@@ -248,7 +279,18 @@ public final class LocalConnect {
         p.setProperty("offset.flush.interval.ms", "1000");
         // a lone worker that restarts should not wait minutes before taking its connectors back
         p.setProperty("scheduled.rebalance.max.delay.ms", "0");
+        cluster.ifPresent(c -> c.clientSettings().forEach((key, value) -> {
+            // the worker's own clients take the settings as they are; its connectors' clients through the prefixes
+            p.setProperty(key, value);
+            for (String prefix : CLIENT_PREFIXES) {
+                p.setProperty(prefix + key, value);
+            }
+        }));
         return p;
+    }
+
+    private String bootstrapServers() {
+        return cluster.map(Cluster::bootstrapServers).orElseGet(kafka::bootstrapServers);
     }
 
     private void writeConfig() throws IOException {
