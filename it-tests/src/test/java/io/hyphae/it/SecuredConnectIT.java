@@ -1,5 +1,8 @@
 package io.hyphae.it;
 
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.sun.net.httpserver.HttpServer;
 import io.hyphae.connect.ConnectRestClient;
 import io.hyphae.local.LocalConnect;
@@ -13,6 +16,7 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -30,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,6 +60,30 @@ class SecuredConnectIT {
                 filter: "value.riskBand == 'HIGH'"
                 body: "{'customerId': value.customerId, 'newPremium': value.newPremium}"
                 allowNetworks: [127.0.0.1/32]
+            """;
+
+    private static final Path BRIDGES_PLUGIN = Path.of("../connectors/bridges/target/plugin").toAbsolutePath().normalize();
+    private static final String BRIDGED = """
+            application: br
+            kafka:
+              bootstrap: ${KAFKA_BOOTSTRAP}
+              properties:
+            %s
+            routes:
+              readings:
+                from: br.readings
+                stages:
+                  - checked: { validate: { rules: ["has(value.id)"] } }
+            bridges:
+              readings-in:
+                direction: in
+                route: readings
+                key: id
+                mqtt: { url: "${MQTT_URL}", topics: ["br/{id}/in"], qos: 1 }
+              checked-out:
+                direction: out
+                stage: readings.checked
+                mqtt: { url: "${MQTT_URL}", topic: "'br/' + value.id + '/out'", qos: 1 }
             """;
 
     @TempDir
@@ -90,7 +120,7 @@ class SecuredConnectIT {
         String bootstrap = connectClient.remove("bootstrap.servers");
         connect = LocalConnect.onCluster(Files.createDirectories(dir.resolve("connect")), Ports.freePair(),
                 new LocalConnect.Cluster(bootstrap, connectClient),
-                List.of(Path.of("../connectors/webhook/target/plugin").toAbsolutePath().normalize()));
+                List.of(Path.of("../connectors/webhook/target/plugin").toAbsolutePath().normalize(), BRIDGES_PLUGIN));
         connectUrl = connect.ensureRunning(System.out::println);
     }
 
@@ -198,6 +228,65 @@ class SecuredConnectIT {
         assertThat(status.code()).as(status.output()).isZero();
         assertThat(status.output()).contains("connector sec-subscriber-policy-service: RUNNING");
         run.stop();
+    }
+
+    @Test
+    void mqttBridgesInAndOutRunWithExactlyThePrintedAcls() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(BRIDGES_PLUGIN.resolve("hyphae-bridges")), "the bridges plugin is not built");
+        Assumptions.assumeTrue(Mosquitto.binary().isPresent(), "no mosquitto binary: the bridge test needs one to start its own MQTT broker");
+        try (Mosquitto mosquitto = Mosquitto.start(Files.createDirectories(dir.resolve("mosquitto")))) {
+            StringBuilder properties = new StringBuilder();
+            SecuredClusterIT.PROPERTIES.forEach(p -> properties.append("    ").append(p).append('\n'));
+            Path file = Files.writeString(dir.resolve("br.yaml"), BRIDGED.formatted(properties.toString().stripTrailing()));
+            Map<String, String> env = env("app", appPassword);
+            env.put("MQTT_URL", mosquitto.url());
+            HyphaeProcess.Result acls = HyphaeProcess.run(dir.resolve("br-acls.log"), env, TIMEOUT,
+                    "acls", file.toString(), "--principal", "User:app", "--connect-principal", "User:connect");
+            assertThat(acls.code()).as(acls.output()).isZero();
+            List<AclBinding> printed = AclScript.parse(acls.output());
+            assertThat(printed).filteredOn(b -> b.entry().principal().equals("User:connect"))
+                    .extracting(b -> b.pattern().resourceType() + " " + b.pattern().name() + " " + b.entry().operation())
+                    .containsExactlyInAnyOrder("TOPIC br.readings WRITE", "TOPIC br.readings DESCRIBE",
+                            "TOPIC br.bridge.readings-in.dlq WRITE", "TOPIC br.bridge.readings-in.dlq DESCRIBE",
+                            "TOPIC br.readings.checked READ", "TOPIC br.readings.checked DESCRIBE",
+                            "TOPIC br.bridge.checked-out.dlq WRITE", "TOPIC br.bridge.checked-out.dlq DESCRIBE",
+                            "GROUP connect-br-bridge-checked-out READ", "GROUP connect-br-bridge-checked-out DESCRIBE");
+            cluster.addAcls(printed);
+
+            List<String> out = new CopyOnWriteArrayList<>();
+            Mqtt5AsyncClient client = MqttClient.builder().useMqttVersion5().identifier("secured-it").serverHost("127.0.0.1")
+                    .serverPort(mosquitto.port()).buildAsync();
+            client.connect().get(10, TimeUnit.SECONDS);
+            client.subscribeWith().topicFilter("br/+/out").qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(m -> out.add(m.getTopic() + " " + new String(m.getPayloadAsBytes(), StandardCharsets.UTF_8))).send()
+                    .get(10, TimeUnit.SECONDS);
+            try (HyphaeProcess run = HyphaeProcess.start(dir.resolve("br-run.log"), env, "run", file.toString(),
+                    "--connect-url", connectUrl, "-X", "state.dir=" + dir.resolve("br-streams-state"))) {
+                try {
+                    await().atMost(TIMEOUT).until(() -> !run.alive() || run.output().contains("state REBALANCING -> RUNNING"));
+                    assertThat(run.alive()).as(run.output()).isTrue();
+                    ConnectRestClient rest = new ConnectRestClient(connectUrl);
+                    await().atMost(TIMEOUT).until(() -> rest.status("br-bridge-readings-in").running()
+                            && rest.status("br-bridge-checked-out").running());
+                    for (int i = 0; i < 5; i++) {
+                        client.publishWith().topic("br/r" + i + "/in").qos(MqttQos.AT_LEAST_ONCE)
+                                .payload(("{\"id\":\"r" + i + "\"}").getBytes(StandardCharsets.UTF_8)).send().get(10, TimeUnit.SECONDS);
+                    }
+                    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(out).hasSize(5));
+                    assertThat(out).containsExactlyInAnyOrder(IntStream.range(0, 5)
+                            .mapToObj(i -> "br/r" + i + "/out {\"id\":\"r" + i + "\"}").toArray(String[]::new));
+                    assertThat(new Kafka(cluster.adminClient()).readCommitted("br.readings", 5, TIMEOUT))
+                            .extracting(Kafka.Text::key).containsExactlyInAnyOrder("r0", "r1", "r2", "r3", "r4");
+                    HyphaeProcess.Result status = HyphaeProcess.run(dir.resolve("br-status.log"), env, TIMEOUT,
+                            "connectors", "status", file.toString(), "--connect-url", connectUrl);
+                    System.out.println("--- connectors status:\n" + status.output());
+                    assertThat(status.code()).as(status.output()).isZero();
+                } finally {
+                    System.out.println("--- hyphae run:\n" + run.output());
+                    client.disconnect();
+                }
+            }
+        }
     }
 
     private static boolean sameKind(AclBinding a, AclBinding b) {
