@@ -1,44 +1,9 @@
 package io.hyphae.connect.bridge;
 
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.source.SourceConnector;
+/** The source connector of RabbitMQ bridges in; see {@link RabbitMqSourceTask}. */
+public final class RabbitMqSourceConnector extends BridgeSourceConnector {
 
-import java.util.List;
-import java.util.Map;
-
-/** The source connector of RabbitMq bridges (up to tasks.max tasks); see {@link RabbitMqSourceTask}. */
-public final class RabbitMqSourceConnector extends SourceConnector {
-
-    private Map<String, String> props;
-
-    @Override
-    public void start(Map<String, String> props) {
-        new BridgeConfig(BridgeConfig.RABBITMQ, props);
-        this.props = Map.copyOf(props);
-    }
-
-    @Override
-    public Class<? extends Task> taskClass() {
-        return RabbitMqSourceTask.class;
-    }
-
-    @Override
-    public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return BridgeConnectors.taskConfigs(props, maxTasks);
-    }
-
-    @Override
-    public void stop() {
-    }
-
-    @Override
-    public ConfigDef config() {
-        return BridgeConfig.RABBITMQ;
-    }
-
-    @Override
-    public String version() {
-        return BridgeConnectors.version();
+    public RabbitMqSourceConnector() {
+        super(BridgeConfig.RABBITMQ, RabbitMqSourceTask.class);
     }
 }
