@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * Derives the schema a stage writes: the schema the value was read with, minus the fields a stage
  * removed, plus the fields it added (nullable, default null, so the result stays backward compatible),
  * their types taken from their schema when they are records read from Avro (an enrich result) or when the stage
- * that made the map gave them one ({@link FieldHints}: a split child's item), and from their values otherwise. Derived schemas are cached by the value's shape.
+ * that made the map gave them one ({@link FieldHints}: a split child's item), and from their values otherwise.
+ * Derived schemas are cached by the value's shape.
  */
 final class AvroSchemaDeriver {
 

@@ -32,8 +32,8 @@ import java.util.List;
  * in order, and the group's {@link GroupState} in the {@code groups} store. Releases what is in order at once; a
  * wall-clock punctuator releases past a gap (sequence) or flushes an idle group (time) once the group has waited its
  * {@code timeout}/{@code grace} without releasing, counted while this task runs (not while a crashed process was down).
- * Both stores are changelogged: a held event survives a crash, and
- * under exactly-once its release commits with the store change that removes it, so it is released once.
+ * Both stores are changelogged: a held event survives a crash, and under exactly-once its release commits with the
+ * store change that removes it, so it is released once.
  */
 final class ResequenceLogic implements StageLogic {
 
