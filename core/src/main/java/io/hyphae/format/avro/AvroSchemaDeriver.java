@@ -2,6 +2,7 @@ package io.hyphae.format.avro;
 
 import com.google.common.primitives.UnsignedLong;
 import dev.cel.common.values.CelByteString;
+import io.hyphae.format.FieldHints;
 import io.hyphae.format.TypedMap;
 import io.hyphae.format.Values;
 import org.apache.avro.JsonProperties;
@@ -19,8 +20,9 @@ import java.util.regex.Pattern;
 /**
  * Derives the schema a stage writes: the schema the value was read with, minus the fields a stage
  * removed, plus the fields it added (nullable, default null, so the result stays backward compatible),
- * their types taken from their schema when they are records read from Avro (an enrich result) and from
- * their values otherwise. Derived schemas are cached by the value's shape.
+ * their types taken from their schema when they are records read from Avro (an enrich result) or when the stage
+ * that made the map gave them one ({@link FieldHints}: a split child's item), and from their values otherwise.
+ * Derived schemas are cached by the value's shape.
  */
 final class AvroSchemaDeriver {
 
@@ -60,6 +62,12 @@ final class AvroSchemaDeriver {
         return value instanceof TypedMap typed && typed.schemaHint() instanceof Schema s ? s : null;
     }
 
+    /** The schema a stage gave a field of a map it made ({@link FieldHints}), or null. */
+    private static Schema fieldHint(Object value, String field) {
+        return value instanceof TypedMap typed && typed.schemaHint() instanceof FieldHints hints
+                && hints.fields().get(field) instanceof Schema s ? s : null;
+    }
+
     /** A text that differs whenever the derived schema would. */
     private void shape(Object value, StringBuilder out) {
         if (value instanceof RecordMap record) {
@@ -69,6 +77,10 @@ final class AvroSchemaDeriver {
             out.append('{').append(base == null ? "" : Integer.toString(baseId(base)));
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 out.append(e.getKey()).append(':');
+                Schema hint = fieldHint(value, String.valueOf(e.getKey()));
+                if (hint != null) {
+                    out.append('H').append(baseId(hint));
+                }
                 shape(e.getValue(), out);
                 out.append(',');
             }
@@ -87,8 +99,11 @@ final class AvroSchemaDeriver {
         for (Map.Entry<?, ?> e : value.entrySet()) {
             String field = String.valueOf(e.getKey());
             Schema.Field baseField = base == null ? null : base.getField(field);
+            Schema hint = fieldHint(value, field);
             if (baseField != null && fitsDeep(e.getValue(), baseField.schema())) {
                 fields.add(new Schema.Field(baseField, baseField.schema()));
+            } else if (hint != null && fitsDeep(e.getValue(), hint)) {
+                fields.add(new Schema.Field(field, nullable(hint), null, JsonProperties.NULL_VALUE));
             } else {
                 if (!AVRO_NAME.matcher(field).matches()) {
                     throw new IllegalArgumentException("'" + field + "' cannot be an Avro field name: use letters, digits and '_'");

@@ -61,7 +61,7 @@ public final class AvroValues {
                 for (Object item : (Collection<?>) datum) {
                     list.add(toCel(item, schema.getElementType()));
                 }
-                return list.build();
+                return new ArrayItems(schema.getElementType(), list.build());
             }
             case MAP: {
                 ImmutableMap.Builder<String, Object> map = ImmutableMap.builder();

@@ -31,8 +31,9 @@ import java.util.List;
  * Holds each group's events in the {@code held} store, keyed by group and position so that a range scan reads a group
  * in order, and the group's {@link GroupState} in the {@code groups} store. Releases what is in order at once; a
  * wall-clock punctuator releases past a gap (sequence) or flushes an idle group (time) once the group has waited its
- * {@code timeout}/{@code grace} without releasing. Both stores are changelogged: a held event survives a crash, and
- * under exactly-once its release commits with the store change that removes it, so it is released once.
+ * {@code timeout}/{@code grace} without releasing, counted while this task runs (not while a crashed process was down).
+ * Both stores are changelogged: a held event survives a crash, and under exactly-once its release commits with the
+ * store change that removes it, so it is released once.
  */
 final class ResequenceLogic implements StageLogic {
 
@@ -49,6 +50,8 @@ final class ResequenceLogic implements StageLogic {
     private StageCounter late;
     private StageCounter gaps;
     private StageCounter releasedEarly;
+    /** Wall-clock time this instance began its task: a group waits from then at the earliest. */
+    private long startedAt;
 
     ResequenceLogic(ResequenceDefinition definition, CompiledExpression by, CompiledExpression group) {
         this.definition = definition;
@@ -68,6 +71,9 @@ final class ResequenceLogic implements StageLogic {
         this.late = runtime.counter("late");
         this.gaps = runtime.counter("gaps");
         this.releasedEarly = runtime.counter("released-early");
+        // A group restored from the changelog may have begun waiting before a crash: the time the task was down (the
+        // crash, a rebalance, the restore) is not waited, as the missing event may be in what is still to be processed.
+        this.startedAt = runtime.wallClockTime();
         long interval = Math.max(10, Math.min(1_000, holdMs / 10));
         runtime.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
@@ -136,7 +142,8 @@ final class ResequenceLogic implements StageLogic {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = it.next();
                 GroupState state = GroupState.read(entry.value);
-                if (state.held > 0 && state.waitingSince != GroupState.NOT_WAITING && now - state.waitingSince >= holdMs) {
+                if (state.held > 0 && state.waitingSince != GroupState.NOT_WAITING
+                        && now - Math.max(state.waitingSince, startedAt) >= holdMs) {
                     due.add(KeyValue.pair(entry.key, state));
                 }
             }

@@ -3,7 +3,11 @@ package io.hyphae.stage.split;
 import io.hyphae.cel.CompiledExpression;
 import io.hyphae.event.Event;
 import io.hyphae.event.LineageHeaders;
+import io.hyphae.format.FieldHints;
+import io.hyphae.format.HintedMap;
 import io.hyphae.format.Keys;
+import io.hyphae.format.TypedList;
+import io.hyphae.format.TypedMap;
 import io.hyphae.format.Values;
 import io.hyphae.route.KeyFormat;
 import io.hyphae.stage.Outcome;
@@ -61,7 +65,7 @@ final class SplitLogic implements StageLogic {
         Event[] out = new Event[count];
         byte[][] keys = new byte[count][];
         for (int i = 0; i < count; i++) {
-            Map<String, Object> child = child(list.get(i), event.value());
+            Map<String, Object> child = child(list.get(i), list, event.value());
             RecordHeaders headers = new RecordHeaders(event.headers().toArray());
             headers.remove(LineageHeaders.SPLIT);
             headers.add(LineageHeaders.SPLIT, ((i + 1) + "/" + count).getBytes(StandardCharsets.UTF_8));
@@ -83,11 +87,24 @@ final class SplitLogic implements StageLogic {
         return Outcome.HANDLED;
     }
 
-    private Map<String, Object> child(Object item, Map<String, Object> parent) {
-        Map<String, Object> child = new LinkedHashMap<>();
-        if (item instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> child.put(String.valueOf(k), v));
+    /**
+     * A map item as it is (a record read with a schema keeps it), any other as {@code {item: <value>}}, its field of
+     * the list's item schema when the list has one; then the kept fields of the parent.
+     */
+    private Map<String, Object> child(Object item, List<?> list, Map<String, Object> parent) {
+        Map<String, Object> child;
+        if (item instanceof TypedMap typed) {
+            child = Values.copyOf(typed);
+        } else if (item instanceof Map<?, ?> map) {
+            child = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                child.put(String.valueOf(e.getKey()), e.getValue());
+            }
+        } else if (list instanceof TypedList typed && typed.itemSchemaHint() != null) {
+            child = new HintedMap(Map.of(), new FieldHints(Map.of(SplitSpec.ITEM_FIELD, typed.itemSchemaHint())));
+            child.put(SplitSpec.ITEM_FIELD, item);
         } else {
+            child = new LinkedHashMap<>();
             child.put(SplitSpec.ITEM_FIELD, item);
         }
         Map<String, Object> result = child;

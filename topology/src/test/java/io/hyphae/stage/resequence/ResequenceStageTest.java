@@ -5,12 +5,18 @@ import io.hyphae.plan.TopicSpec;
 import io.hyphae.route.RouteFileException;
 import io.hyphae.route.loader.RouteFileLoader;
 import io.hyphae.runtime.RouteDriver;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -129,6 +135,40 @@ class ResequenceStageTest {
             send(route, "d1", 13);
             assertThat(seqs(route, "fleet.telemetry.ordered")).containsExactly("13", "14");
             assertThat(route.metric("gaps-total", "telemetry.ordered")).isZero();
+        }
+    }
+
+    @Test
+    void theTimeATaskWasDownIsNotWaitedForAGap() {
+        // What a process held when it crashed, as its successor restores it from the changelogs.
+        Map<String, List<KeyValue<Bytes, byte[]>>> restored = new HashMap<>();
+        try (RouteDriver before = driver("{ by: value.seq, start: 1, timeout: 30s }")) {
+            send(before, "d1", 1);
+            send(before, "d1", 3);
+            assertThat(seqs(before, "fleet.telemetry.ordered")).containsExactly("1");
+            for (String store : List.of("telemetry.ordered.held", "telemetry.ordered.groups")) {
+                try (KeyValueIterator<Bytes, byte[]> all = before.driver.<Bytes, byte[]>getKeyValueStore(store).all()) {
+                    List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>();
+                    all.forEachRemaining(entries::add);
+                    restored.put(store, entries);
+                }
+            }
+        }
+        // The successor's task begins a minute later; 2 is still to come, in what the crashed one had not processed.
+        try (RouteDriver after = RouteDriver.of(route("{ by: value.seq, start: 1, timeout: 30s }"), new Properties(),
+                Instant.ofEpochMilli(T0).plus(Duration.ofMinutes(1)))) {
+            restored.forEach((store, entries) -> after.driver.<Bytes, byte[]>getKeyValueStore(store).putAll(entries));
+            after.driver.advanceWallClockTime(Duration.ofSeconds(1));
+            assertThat(after.read("fleet.telemetry.ordered")).as("3 still waits for 2").isEmpty();
+            send(after, "d1", 2);
+            var released = after.read("fleet.telemetry.ordered");
+            assertThat(released).extracting(r -> RouteDriver.text(r.value())).containsExactly("{\"seq\": 2}", "{\"seq\": 3}");
+            assertThat(released).allSatisfy(r -> assertThat(r.headers().lastHeader(LineageHeaders.RESEQUENCE_GAP)).isNull());
+            // A gap the successor waits for is skipped once it waited the timeout itself.
+            send(after, "d1", 5);
+            after.driver.advanceWallClockTime(Duration.ofSeconds(31));
+            released = after.read("fleet.telemetry.ordered");
+            assertThat(released).extracting(r -> RouteDriver.header(r, LineageHeaders.RESEQUENCE_GAP)).containsExactly("4-4");
         }
     }
 
