@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,8 @@ import java.util.stream.Stream;
  * The fleet benchmark ({@code bench/run.sh --workload fleet}): the fleet route (dedupe → resequence by flight, through a
  * repartition → validate → enrich → transform → route) on Hyphae, the same route without its two stateful stages, and
  * the same job hand-written with Kafka Streams ({@link FleetStreams}), one after another on the same local broker and the
- * same input ({@link FleetWorkload}); each in its own JVM with the same options. Measures throughput, CPU, peak RSS and
+ * same input ({@link FleetWorkload}); each in its own JVM with the same options, in {@code --rounds} rounds (every other
+ * one in the reverse order), of which the report takes each system's best: the machine may be shared. Measures throughput, CPU, peak RSS and
  * the dedupe store's size (its RocksDB folder once the system stopped, its changelog's bytes on the broker); a run's
  * figures count only after its outputs are verified: every count read committed, and every flight's readings on the
  * ordered stage topic consecutive from 1.
@@ -37,10 +39,11 @@ final class FleetBenchmark {
     private static final String STATEFUL_END = "# stateful: end";
 
     /** Settings, from --name value pairs. */
-    record Options(int events, int drones, List<String> guarantees, List<String> systems, Path results, Path work) {
+    record Options(int events, int drones, int rounds, List<String> guarantees, List<String> systems, Path results, Path work) {
         static Options parse(String[] args) {
             Map<String, String> a = BenchmarkRunner.arguments(args);
             return new Options(Integer.parseInt(a.getOrDefault("events", "1000000")), Integer.parseInt(a.getOrDefault("drones", "1000")),
+                    Integer.parseInt(a.getOrDefault("rounds", "2")),
                     List.of(a.getOrDefault("guarantees", "exactly_once_v2").split(",")),
                     List.of(a.getOrDefault("systems", String.join(",", SYSTEMS)).split(",")),
                     Path.of(a.getOrDefault("results", "bench/results")), Path.of(a.getOrDefault("work", "bench/target/work")));
@@ -48,7 +51,7 @@ final class FleetBenchmark {
     }
 
     /** One system's figures under one guarantee; the store sizes are -1 for a system without the dedupe. */
-    record Result(String system, String guarantee, int records, double eventsPerSecond, double cpuSecondsPerMillion, long peakRssMb,
+    record Result(String system, String guarantee, int round, int records, double eventsPerSecond, double cpuSecondsPerMillion, long peakRssMb,
                   long seenStoreBytes, long seenChangelogBytes, long stateBytes) {
         boolean stateful() {
             return seenStoreBytes >= 0;
@@ -89,8 +92,15 @@ final class FleetBenchmark {
             broker = new BenchKafka(kafka.start(log));
             load();
             for (String guarantee : options.guarantees()) {
-                for (String system : options.systems()) {
-                    results.add(measure(system, guarantee));
+                for (int round = 1; round <= options.rounds(); round++) {
+                    // every other round in the reverse order: a system is not always the one that runs while the machine warms up
+                    List<String> systems = new ArrayList<>(options.systems());
+                    if (round % 2 == 0) {
+                        Collections.reverse(systems);
+                    }
+                    for (String system : systems) {
+                        results.add(measure(system, guarantee, round));
+                    }
                 }
             }
         } finally {
@@ -124,7 +134,7 @@ final class FleetBenchmark {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private Result measure(String system, String guarantee) throws Exception {
+    private Result measure(String system, String guarantee, int round) throws Exception {
         boolean stateful = !system.equals("hyphae-stateless");
         String app = "fleet-" + system + "-" + guarantee.replace('_', '-') + "-" + UUID.randomUUID().toString().substring(0, 6);
         List<String> outputs = outputs(app, stateful);
@@ -142,7 +152,7 @@ final class FleetBenchmark {
         }
         verify(app, stateful);
         // After a clean shutdown: the stores are flushed to their RocksDB files.
-        Result r = new Result(system, guarantee, delivery.records(), delivery.records() / usage.seconds(),
+        Result r = new Result(system, guarantee, round, delivery.records(), delivery.records() / usage.seconds(),
                 usage.cpuSecondsPerMillion(delivery.records()), usage.peakRssMb(),
                 stateful ? folderBytes(SystemLauncher.stateDir(dir), seenStore) : -1,
                 stateful ? broker.topicBytes(TopicNames.changelog(app, seenStore)) : -1, folderBytes(SystemLauncher.stateDir(dir), null));

@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.KStream;
@@ -27,13 +28,13 @@ import java.util.Set;
  * GlobalKTable join, one {@code to()} per stage topic), the Processor API for the stateful ones — {@link SeenIdsFilter}
  * (a window store of the ids seen) and, after a repartition by flight (the record key, the drone, is kept),
  * {@link Resequencer} (a buffer store, a group store and a wall-clock punctuator) — with the route's settings (ids
- * remembered 1 h; per flight from seq 1, a gap waited for 5 s, 100 held at most), the same serdes and guarantee, the
+ * remembered 1 h; per flight from seq 1, a gap waited for 30 s, 100 held at most), the same serdes and guarantee, the
  * same topics as the route.
  */
 public final class FleetStreams {
 
     static final Duration WITHIN = Duration.ofHours(1);
-    static final Duration TIMEOUT = Duration.ofSeconds(5);
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
     static final int CAPACITY = 100;
 
     /** A decoded event, or the bytes that did not decode. */
@@ -45,9 +46,11 @@ public final class FleetStreams {
 
     public static void main(String[] argv) throws Exception {
         Systems.Args args = Systems.Args.parse(argv);
-        PayloadFormat format = args.payloadFormat();
-        String app = args.topics().prefix();
-        String input = args.topics().input();
+        Systems.runStreams(topology(args.payloadFormat(), args.topics().prefix(), args.topics().input(), args.topics().table()), args);
+    }
+
+    /** The job of application {@code app}: readings from {@code input}, the registry table from {@code table}. */
+    static Topology topology(PayloadFormat format, String app, String input, String table) {
         Serde<Map<String, Object>> mapSerde = Serdes.serdeFrom(
                 (Serializer<Map<String, Object>>) (topic, m) -> m == null ? null : format.encode(topic, m),
                 (Deserializer<Map<String, Object>>) (topic, b) -> b == null ? null : format.decode(topic, b));
@@ -59,7 +62,7 @@ public final class FleetStreams {
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Resequencer.HELD), Serdes.Bytes(), Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Resequencer.GROUPS), Serdes.Bytes(), Serdes.ByteArray()));
-        GlobalKTable<String, Map<String, Object>> registry = builder.globalTable(args.topics().table(), Consumed.with(Serdes.String(), mapSerde));
+        GlobalKTable<String, Map<String, Object>> registry = builder.globalTable(table, Consumed.with(Serdes.String(), mapSerde));
 
         KStream<String, Decoded> decoded = builder.stream(input, Consumed.with(Serdes.String(), Serdes.ByteArray()))
                 .mapValues(bytes -> {
@@ -103,8 +106,7 @@ public final class FleetStreams {
         assessed.to(FleetWorkload.stage(app, "assessed"), produced);
         assessed.to(FleetWorkload.stage(app, "routed"), produced);
         assessed.to((k, v, ctx) -> FleetLogic.alert(v) ? FleetWorkload.alerts(app) : FleetWorkload.positions(app), produced);
-
-        Systems.runStreams(builder.build(), args);
+        return builder.build();
     }
 
     /** The registered stage's record: the reading plus the drone's registry row under {@code drone}. */
