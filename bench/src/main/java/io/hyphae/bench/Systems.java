@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +28,7 @@ final class Systems {
     /** {@code <bootstrap> <prefix> <input> <table> <json|avro> <registryUrl|-> <guarantee> <readyFile>} */
     record Args(String bootstrap, Workload.Topics topics, Format format, String registryUrl, String guarantee, Path readyFile) {
         static Args parse(String[] a) {
-            return new Args(a[0], new Workload.Topics(a[1], a[2], a[3]), Format.valueOf(a[4].toUpperCase(java.util.Locale.ROOT)),
+            return new Args(a[0], new Workload.Topics(a[1], a[2], a[3]), Format.valueOf(a[4].toUpperCase(Locale.ROOT)),
                     a[5], a[6], Path.of(a[7]));
         }
 
