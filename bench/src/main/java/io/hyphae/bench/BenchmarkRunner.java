@@ -7,18 +7,11 @@ import io.hyphae.local.LocalSchemaRegistry;
 import io.hyphae.route.Format;
 import io.hyphae.route.RegistrySettings;
 import org.apache.avro.Schema;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
@@ -50,9 +43,6 @@ public final class BenchmarkRunner {
 
     static final List<String> SYSTEMS = List.of("hyphae", "streams", "raw", "camel");
 
-    /** The JVM options of every system under test: the {@code ./hyphae} launcher's defaults, the same for all. */
-    static final List<String> SYSTEM_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseParallelGC");
-
     /** Systems measured in at-least-once only (the Camel route commits its consumer offsets outside any Kafka transaction). */
     static final List<String> AT_LEAST_ONCE_ONLY = List.of("camel");
 
@@ -60,10 +50,7 @@ public final class BenchmarkRunner {
     record Options(int events, int tableSize, int rate, int latencySeconds, int latencyWarmUpSeconds, List<String> formats, List<String> guarantees,
                    List<String> systems, Path results, Path work, Path schemas, boolean latency) {
         static Options parse(String[] args) {
-            Map<String, String> a = new HashMap<>();
-            for (int i = 0; i + 1 < args.length; i += 2) {
-                a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-            }
+            Map<String, String> a = arguments(args);
             return new Options(Integer.parseInt(a.getOrDefault("events", "1000000")), Integer.parseInt(a.getOrDefault("table", "100000")),
                     Integer.parseInt(a.getOrDefault("rate", "5000")), Integer.parseInt(a.getOrDefault("latency-seconds", "20")),
                     Integer.parseInt(a.getOrDefault("latency-warmup-seconds", "30")),
@@ -75,9 +62,19 @@ public final class BenchmarkRunner {
         }
     }
 
+    /** {@code --name value} pairs as a map from name to value. */
+    static Map<String, String> arguments(String[] args) {
+        Map<String, String> a = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return a;
+    }
+
     private final Options options;
     private final Consumer<String> log;
-    private final Path benchTarget;
+    private final SystemLauncher launcher;
+    private BenchKafka broker;
     private String bootstrap;
     private String registryUrl = "-";
 
@@ -85,10 +82,14 @@ public final class BenchmarkRunner {
     BenchmarkRunner(Options options, Consumer<String> log, Path benchTarget) {
         this.options = options;
         this.log = log;
-        this.benchTarget = benchTarget;
+        this.launcher = new SystemLauncher(benchTarget);
     }
 
     public static void main(String[] args) throws Exception {
+        if ("fleet".equals(arguments(args).get("workload"))) {
+            FleetBenchmark.main(args);
+            return;
+        }
         Options options = Options.parse(args);
         List<Measurement> results = new BenchmarkRunner(options, m -> System.out.println(java.time.LocalTime.now().withNano(0) + " " + m),
                 Path.of("bench/target")).run();
@@ -108,6 +109,7 @@ public final class BenchmarkRunner {
         List<Measurement> results = new ArrayList<>();
         try {
             bootstrap = kafka.start(log);
+            broker = new BenchKafka(bootstrap);
             if (options.formats().contains("avro")) {
                 registryUrl = registry.start(log);
             }
@@ -147,16 +149,14 @@ public final class BenchmarkRunner {
     // ---- data
 
     private void load(Format format, String table, String input) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(table, 3, (short) 1).configs(Map.of("cleanup.policy", "compact")),
-                    new NewTopic(input, 3, (short) 1))).all().get();
-        }
+        broker.createTopics(List.of(table), 3, Map.of("cleanup.policy", "compact"));
+        broker.createTopics(List.of(input), 3, Map.of());
         Optional<AvroFormat> avro = format == Format.AVRO ? Optional.of((AvroFormat) new Formats(RegistrySettings.NONE.withUrl(registryUrl))
                 .of(Format.AVRO, Optional.empty())) : Optional.empty();
         Schema geo = avro.isPresent() ? new Schema.Parser().parse(options.schemas().resolve("GeoRisk.avsc").toFile()) : null;
         Schema event = avro.isPresent() ? new Schema.Parser().parse(options.schemas().resolve("AddressChanged.avsc").toFile()) : null;
         long start = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+        try (KafkaProducer<byte[], byte[]> producer = broker.producer()) {
             for (int i = 0; i < options.tableSize(); i++) {
                 producer.send(new ProducerRecord<>(table, Workload.postalCode(i).getBytes(StandardCharsets.UTF_8),
                         encode(avro, table, geo, Workload.tableRow(i))));
@@ -178,33 +178,20 @@ public final class BenchmarkRunner {
         return avro.isEmpty() ? bytes : avro.get().encode(topic, schema, Formats.json().decode(topic, bytes));
     }
 
-    private KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
     // ---- runs
 
     private Measurement throughput(String system, Format format, String guarantee, String table, String input) throws Exception {
         Workload.Topics topics = new Workload.Topics(system + "-" + format.id() + "-" + guarantee.replace('_', '-') + "-"
                 + UUID.randomUUID().toString().substring(0, 6), input, table);
         createOutputs(topics);
-        try (SystemProcess process = launch(system, format, guarantee, topics)) {
-            long t0 = System.nanoTime();
-            double cpu0 = ProcessStats.cpuSeconds(process.pid());
-            awaitConsumed(topics.prefix(), input, Duration.ofMinutes(30));
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double cpu = ProcessStats.cpuSeconds(process.pid()) - cpu0;
-            long rss = ProcessStats.peakRssMb(process.pid());
+        try (SystemLauncher.SystemProcess process = launch(system, format, guarantee, topics)) {
+            SystemLauncher.Usage usage = process.measure(() -> broker.awaitConsumed(topics.prefix(), List.of(input), Duration.ofMinutes(30)));
             verify(topics);
             deleteOutputs(topics);
-            Measurement m = new Measurement(system, format.id(), guarantee, options.events(), options.events() / seconds,
-                    cpu / options.events() * 1_000_000, rss, Double.NaN, Double.NaN, Double.NaN);
+            Measurement m = new Measurement(system, format.id(), guarantee, options.events(), options.events() / usage.seconds(),
+                    usage.cpuSecondsPerMillion(options.events()), usage.peakRssMb(), Double.NaN, Double.NaN, Double.NaN);
             log.accept(String.format("%-8s %-5s %-16s %,10.0f events/s  %6.1f CPU s/M events  peak RSS %d MB",
-                    system, format.id(), guarantee, m.eventsPerSecond(), m.cpuSecondsPerMillion(), rss));
+                    system, format.id(), guarantee, m.eventsPerSecond(), m.cpuSecondsPerMillion(), m.peakRssMb()));
             return m;
         }
     }
@@ -214,16 +201,14 @@ public final class BenchmarkRunner {
         String id = UUID.randomUUID().toString().substring(0, 6);
         Workload.Topics topics = new Workload.Topics("lat-" + system + "-" + format.id() + "-" + guarantee.replace('_', '-') + "-" + id,
                 "lat-" + id + ".in", table);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topics.input(), 3, (short) 1))).all().get();
-        }
+        broker.createTopics(List.of(topics.input()), 3, Map.of());
         createOutputs(topics);
         Optional<AvroFormat> avro = format == Format.AVRO ? Optional.of((AvroFormat) new Formats(RegistrySettings.NONE.withUrl(registryUrl))
                 .of(Format.AVRO, Optional.empty())) : Optional.empty();
         Schema event = avro.isPresent() ? new Schema.Parser().parse(options.schemas().resolve("AddressChanged.avsc").toFile()) : null;
         List<Long> latencies = new ArrayList<>();
-        try (SystemProcess process = launch(system, format, guarantee, topics);
-             KafkaConsumer<byte[], byte[]> consumer = readCommitted()) {
+        try (SystemLauncher.SystemProcess process = launch(system, format, guarantee, topics);
+             KafkaConsumer<byte[], byte[]> consumer = broker.readCommitted()) {
             consumer.subscribe(List.of(topics.review(), topics.policy()));
             int total = options.rate() * (options.latencyWarmUpSeconds() + options.latencySeconds());
             // The first seconds warm the system up (JIT, class loading, caches) and are not counted: steady state is measured.
@@ -272,12 +257,8 @@ public final class BenchmarkRunner {
         return sorted.isEmpty() ? Double.NaN : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
     }
 
-    /** Frees the disk a run's outputs take (a full run writes tens of millions of records). */
     private void deleteOutputs(Workload.Topics t) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.deleteTopics(List.of(t.stage("validated"), t.stage("enriched"), t.stage("priced"), t.stage("routed"), t.review(),
-                    t.policy(), t.deadLetters())).all().get();
-        }
+        broker.deleteTopics(outputs(t));
     }
 
     static void deleteRecursively(Path dir) throws IOException {
@@ -290,69 +271,37 @@ public final class BenchmarkRunner {
     }
 
     private void createOutputs(Workload.Topics t) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            List<NewTopic> topics = new ArrayList<>();
-            for (String name : List.of(t.stage("validated"), t.stage("enriched"), t.stage("priced"), t.stage("routed"), t.review(), t.policy(), t.deadLetters())) {
-                topics.add(new NewTopic(name, 3, (short) 1));
-            }
-            admin.createTopics(topics).all().get();
-        }
+        broker.createTopics(outputs(t), 3, Map.of());
     }
 
-    private SystemProcess launch(String system, Format format, String guarantee, Workload.Topics t) throws Exception {
-        Path dir = Files.createDirectories(options.work().resolve(t.prefix()));
-        Path ready = dir.resolve("ready");
-        String classpath = Files.readString(benchTarget.resolve("bench.classpath")).trim() + java.io.File.pathSeparator
-                + benchTarget.resolve("classes").toAbsolutePath();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(SYSTEM_JVM_OPTIONS);
-        String extra = System.getenv("BENCH_JVM_OPTS");
-        if (extra != null && !extra.isBlank()) {
-            // e.g. a JFR recording of the system under test, for profiling
-            command.addAll(List.of(extra.replace("{system}", system).trim().split("\\s+")));
-        }
-        command.addAll(List.of("-cp", classpath));
-        List<String> systemArgs = List.of(bootstrap, t.prefix(), t.input(), t.table(), format.id(), registryUrl, guarantee, ready.toString());
+    private static List<String> outputs(Workload.Topics t) {
+        return List.of(t.stage("validated"), t.stage("enriched"), t.stage("priced"), t.stage("routed"), t.review(), t.policy(), t.deadLetters());
+    }
+
+    private SystemLauncher.SystemProcess launch(String system, Format format, String guarantee, Workload.Topics t) throws Exception {
+        Path dir = options.work().resolve(t.prefix());
+        List<String> systemArgs = List.of(bootstrap, t.prefix(), t.input(), t.table(), format.id(), registryUrl, guarantee,
+                SystemLauncher.readyFile(dir).toString());
+        List<String> command = new ArrayList<>();
         switch (system) {
             case "hyphae" -> {
+                Files.createDirectories(dir);
                 Path routes = dir.resolve("routes.yaml");
                 Files.writeString(routes, hyphaeRoute(format, guarantee, t));
-                command.addAll(List.of("io.hyphae.cli.HyphaeCommand", "run", routes.toString(), "-b", bootstrap, "--state-file", ready.toString(),
-                        "-X", "state.dir=" + dir.resolve("state")));
+                command.addAll(SystemLauncher.hyphaeRun(routes, bootstrap, dir));
                 if (format == Format.AVRO) {
                     command.addAll(List.of("--registry-url", registryUrl));
                 }
-                String hyphaeArgs = System.getenv("BENCH_HYPHAE_ARGS");
-                if (hyphaeArgs != null && !hyphaeArgs.isBlank()) {
-                    // e.g. --http 0: the same run with the stage meters on and /metrics served
-                    command.addAll(List.of(hyphaeArgs.trim().split("\\s+")));
-                }
             }
-            case "streams" -> {
-                command.add(HandWrittenStreams.class.getName());
-                command.addAll(systemArgs);
-            }
-            case "raw" -> {
-                command.add(RawClientLoop.class.getName());
-                command.addAll(systemArgs);
-            }
-            case "camel" -> {
-                command.add(CamelRoute.class.getName());
-                command.addAll(systemArgs);
-            }
+            case "streams" -> command.add(HandWrittenStreams.class.getName());
+            case "raw" -> command.add(RawClientLoop.class.getName());
+            case "camel" -> command.add(CamelRoute.class.getName());
             default -> throw new IllegalArgumentException("unknown system " + system);
         }
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
-        SystemProcess p = new SystemProcess(process, dir.resolve("out.log"));
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (!(Files.exists(ready) && Files.readString(ready).contains("RUNNING"))) {
-            if (!process.isAlive() || System.currentTimeMillis() > deadline) {
-                p.close();
-                throw new IllegalStateException(system + " did not start; see " + dir.resolve("out.log"));
-            }
-            Thread.sleep(50);
+        if (!system.equals("hyphae")) {
+            command.addAll(systemArgs);
         }
-        return p;
+        return launcher.start(system, dir, command);
     }
 
     /** The job as a route file: what a Hyphae user writes. */
@@ -379,60 +328,16 @@ public final class BenchmarkRunner {
                 """.formatted(t.prefix(), guarantee, t.table(), format.id(), t.input(), t.review(), t.policy());
     }
 
-    /** Until the system's group has committed the end of the input. */
-    private void awaitConsumed(String group, String topic, Duration timeout) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                    .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                if (ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue())) {
-                    return;
-                }
-                Thread.sleep(100);
-            }
-            throw new IllegalStateException(group + " did not finish within " + timeout);
-        }
-    }
-
     /** Output counts, read committed: figures count only for a run that produced exactly what it should. */
     private void verify(Workload.Topics t) {
         int valid = Workload.validEvents(options.events());
-        long destinations = count(t.review()) + count(t.policy());
-        long dead = count(t.deadLetters());
-        long priced = count(t.stage("priced"));
+        long destinations = broker.count(t.review()) + broker.count(t.policy());
+        long dead = broker.count(t.deadLetters());
+        long priced = broker.count(t.stage("priced"));
         if (destinations != valid || priced != valid || dead != options.events() - valid) {
             throw new IllegalStateException(String.format("%s produced %d destination, %d priced and %d dead-letter records; expected %d, %d, %d",
                     t.prefix(), destinations, priced, dead, valid, valid, options.events() - valid));
         }
-    }
-
-    long count(String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = readCommitted()) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            long n = 0;
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                n += consumer.poll(Duration.ofMillis(200)).count();
-            }
-            return n;
-        }
-    }
-
-    private KafkaConsumer<byte[], byte[]> readCommitted() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + UUID.randomUUID());
-        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     static int freePair() throws IOException {
@@ -448,21 +353,6 @@ public final class BenchmarkRunner {
             }
         }
         throw new IllegalStateException("no free pair of loopback ports");
-    }
-
-    /** A system under test in its own JVM. */
-    record SystemProcess(Process process, Path log) implements AutoCloseable {
-        long pid() {
-            return process.pid();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        }
     }
 
     static String today() {

@@ -2,14 +2,11 @@ package io.hyphae.bench;
 
 import io.hyphae.format.FormatException;
 import io.hyphae.format.PayloadFormat;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.KStream;
@@ -17,8 +14,6 @@ import org.apache.kafka.streams.kstream.Produced;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * (b) The same job written directly with the Kafka Streams DSL, as its users write it: a GlobalKTable join,
@@ -64,34 +59,6 @@ public final class HandWrittenStreams {
         priced.to(t.stage("routed"), Produced.with(Serdes.ByteArray(), mapSerde));
         priced.to((k, v, ctx) -> InsuranceLogic.high(v) ? t.review() : t.policy(), Produced.with(Serdes.ByteArray(), mapSerde));
 
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, t.prefix());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, args.bootstrap());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, args.guarantee());
-        // Tuned as its users tune it: a short linger for latency, 128 KiB batches like the raw loop and Camel,
-        // no record cache for a stateless job.
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), "131072");
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        if (!args.exactlyOnce()) {
-            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        KafkaStreams streams = new KafkaStreams(builder.build(), props);
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.RUNNING) {
-                try {
-                    args.ready();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
-                stopped.countDown();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(new Thread(streams::close));
-        streams.start();
-        stopped.await();
+        Systems.runStreams(builder.build(), args);
     }
 }

@@ -79,7 +79,7 @@ final class Report {
         chart(png);
         String text = "# Benchmark " + BenchmarkRunner.today() + "\n\n"
                 + String.format(Locale.ROOT, "%,d address-changed events, a table of %,d postal codes, one local broker (Kafka 4.3.1, 3 partitions), "
-                + "each system in its own JVM (" + String.join(" ", BenchmarkRunner.SYSTEM_JVM_OPTIONS) + "), one after another on the same data. Latency: %,d events/s offered for %d s after %d s of warm-up.%n%n",
+                + "each system in its own JVM (" + String.join(" ", SystemLauncher.SYSTEM_JVM_OPTIONS) + "), one after another on the same data. Latency: %,d events/s offered for %d s after %d s of warm-up.%n%n",
                 options.events(), options.tableSize(), options.rate(), options.latencySeconds(), options.latencyWarmUpSeconds())
                 + "Machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name") + " "
                 + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version") + ".\n\n"
