@@ -46,7 +46,8 @@ import java.util.function.Consumer;
  */
 public final class EdgeBenchmark {
 
-    record Options(int records, int keys, int publishRows, int rate, int latencySeconds, Path results, Path work, Path edgeJar) {
+    record Options(int records, int keys, int publishRows, int rate, int latencySeconds, Path results, Path work, Path edgeJar,
+                   List<String> edgeJavaOptions, List<String> parts) {
         static Options parse(String[] args) {
             Map<String, String> a = new HashMap<>();
             for (int i = 0; i + 1 < args.length; i += 2) {
@@ -55,7 +56,9 @@ public final class EdgeBenchmark {
             return new Options(Integer.parseInt(a.getOrDefault("records", "200000")), Integer.parseInt(a.getOrDefault("keys", "20000")),
                     Integer.parseInt(a.getOrDefault("publish-rows", "50000")), Integer.parseInt(a.getOrDefault("rate", "50")),
                     Integer.parseInt(a.getOrDefault("latency-seconds", "20")), Path.of(a.getOrDefault("results", "bench/results")),
-                    Path.of(a.getOrDefault("work", "bench/target/work")), Path.of(a.getOrDefault("edge-jar", "edge/target/hyphae-edge.jar")));
+                    Path.of(a.getOrDefault("work", "bench/target/work")), Path.of(a.getOrDefault("edge-jar", "edge/target/hyphae-edge.jar")),
+                    a.containsKey("edge-java-opts") ? List.of(a.get("edge-java-opts").trim().split("\\s+")) : List.of("-Xmx64m", "-XX:+UseSerialGC"),
+                    List.of(a.getOrDefault("parts", "mirror,publish,latency").split(",")));
         }
     }
 
@@ -82,9 +85,15 @@ public final class EdgeBenchmark {
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         try {
             bootstrap = kafka.start(log);
-            mirrorAgainstPlainInsert();
-            publishRate();
-            latency();
+            if (options.parts().contains("mirror")) {
+                mirrorAgainstPlainInsert();
+            }
+            if (options.parts().contains("publish")) {
+                publishRate();
+            }
+            if (options.parts().contains("latency")) {
+                latency();
+            }
         } finally {
             kafka.stop(log);
         }
@@ -400,8 +409,9 @@ public final class EdgeBenchmark {
     }
 
     private Process edge(Path file, String name) throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-XX:+UseSerialGC",
-                "-jar", options.edgeJar().toAbsolutePath().toString(), file.toString(), "-b", bootstrap);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(options.edgeJavaOptions());
+        command.addAll(List.of("-jar", options.edgeJar().toAbsolutePath().toString(), file.toString(), "-b", bootstrap));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile())).start();
     }

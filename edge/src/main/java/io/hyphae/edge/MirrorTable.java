@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * One mirror's table: a record is upserted by its key ({@code INSERT ... ON CONFLICT DO UPDATE}), a tombstone deletes the
  * row of its record key. Runs inside the caller's transaction; a record that does not fit throws a {@link Rejection}
- * before anything is written.
+ * before anything is written. Consecutive upserts (and consecutive deletes) go to SQLite as one JDBC batch, sent when
+ * the kind of statement changes and at {@link #flush()}, so the rows are written in the records' order.
  */
 final class MirrorTable implements RecordSink {
 
@@ -30,6 +31,8 @@ final class MirrorTable implements RecordSink {
     /** The columns a record fills, in the order of the upsert's parameters after the record-key column. */
     private final List<ColumnDefinition> columns;
     private final boolean[] isKey;
+    /** The statement with rows batched and not yet executed, or null. */
+    private PreparedStatement pending;
 
     MirrorTable(MirrorDefinition mirror, PayloadFormat format, EdgeDatabase database, Connection connection) throws SQLException {
         this.mirror = mirror;
@@ -76,8 +79,9 @@ final class MirrorTable implements RecordSink {
             if (key == null) {
                 throw new Rejection("a tombstone without a record key deletes nothing");
             }
+            batch(delete);
             delete.setString(1, key);
-            delete.executeUpdate();
+            delete.addBatch();
             return;
         }
         if (key == null && mirror.keyedByRecord()) {
@@ -98,11 +102,41 @@ final class MirrorTable implements RecordSink {
                 throw new Rejection("key column '" + column.name() + "' (path " + column.dottedPath() + ") is missing");
             }
         }
+        batch(upsert);
         upsert.setString(1, key);
         for (int i = 0; i < sql.length; i++) {
             ColumnValues.bind(upsert, i + 2, sql[i]);
         }
-        upsert.executeUpdate();
+        upsert.addBatch();
+    }
+
+    @Override
+    public void flush() throws SQLException {
+        if (pending != null) {
+            PreparedStatement statement = pending;
+            pending = null;
+            statement.executeBatch();
+        }
+    }
+
+    @Override
+    public void discard() {
+        if (pending != null) {
+            try {
+                pending.clearBatch();
+            } catch (SQLException e) {
+                // a closed statement holds nothing
+            }
+            pending = null;
+        }
+    }
+
+    /** Sends the rows of the other statement first, keeping the records' order. */
+    private void batch(PreparedStatement statement) throws SQLException {
+        if (pending != statement) {
+            flush();
+            pending = statement;
+        }
     }
 
     private List<String> keyNames() {

@@ -26,7 +26,8 @@ import java.util.Set;
 
 /**
  * Reads one topic into the database exactly once: every partition is assigned (no consumer group), each poll's records
- * are applied in one SQLite transaction together with the next offset of each partition, and reading resumes from the
+ * are applied in one SQLite transaction together with the next offset of each partition (one offset row per partition,
+ * whatever the number of records), and reading resumes from the
  * stored offsets (from the beginning for a partition without one). A crash rolls back rows and offsets together.
  */
 final class ReaderLoop implements Runnable {
@@ -113,15 +114,16 @@ final class ReaderLoop implements Runnable {
             return;
         }
         connection.setAutoCommit(false);
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            try {
+                sink.apply(record);
+            } catch (Rejection rejection) {
+                rejections.record(Rejections.MIRROR, sink.table(), record, null, null, rejection.getMessage());
+            }
+        }
+        sink.flush();
         for (TopicPartition partition : records.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
-            for (ConsumerRecord<byte[], byte[]> record : batch) {
-                try {
-                    sink.apply(record);
-                } catch (Rejection rejection) {
-                    rejections.record(Rejections.MIRROR, sink.table(), record, null, null, rejection.getMessage());
-                }
-            }
             storeOffset.setString(1, reader);
             storeOffset.setString(2, partition.topic());
             storeOffset.setInt(3, partition.partition());
@@ -208,6 +210,7 @@ final class ReaderLoop implements Runnable {
 
     private void rollback() {
         try {
+            sink.discard();
             connection.rollback();
             connection.setAutoCommit(true);
         } catch (SQLException e) {

@@ -78,9 +78,11 @@ class MirrorTableTest {
         table.apply(record("d1", "{\"droneId\":\"d1\",\"position\":{\"lat\":1.5},\"battery\":90,\"armed\":true,\"tags\":[\"a\",1]}"));
         table.apply(record("d2", "{\"droneId\":\"d2\",\"position\":{\"lat\":2},\"battery\":80}"));
         table.apply(record("d1", "{\"droneId\":\"d1\",\"position\":{\"lat\":1.75},\"battery\":89,\"armed\":false}"));
+        table.flush();
         assertThat(rows("SELECT key, droneId, lat, battery, armed, tags FROM drones ORDER BY key"))
                 .containsExactly("d1|d1|1.75|89|0|null", "d2|d2|2.0|80|null|null");
         table.apply(record("d2", null));
+        table.flush();
         assertThat(rows("SELECT key FROM drones")).containsExactly("d1");
     }
 
@@ -89,8 +91,10 @@ class MirrorTableTest {
         MirrorTable table = table(List.of("droneId"));
         table.apply(record("k-1", "{\"droneId\":\"d1\",\"position\":{\"lat\":1.5},\"tags\":{\"x\":true}}"));
         table.apply(record("k-1", "{\"droneId\":\"d1\",\"position\":{\"lat\":3.5},\"tags\":{\"x\":true}}"));
+        table.flush();
         assertThat(rows("SELECT droneId, lat, tags, hyphae_key FROM drones")).containsExactly("d1|3.5|{\"x\":true}|k-1");
         table.apply(record("k-1", null));
+        table.flush();
         assertThat(rows("SELECT count(*) FROM drones")).containsExactly("0");
     }
 
@@ -106,7 +110,31 @@ class MirrorTableTest {
                 .isInstanceOf(Rejection.class).hasMessageStartingWith("cannot decode the record: invalid JSON");
         assertThatThrownBy(() -> table.apply(record("k", "{\"droneId\":\"d1\",\"battery\":12.5}")))
                 .isInstanceOf(Rejection.class).hasMessage("column 'battery' (integer, path battery): expected an integer but found the number 12.5");
+        table.flush();
         assertThat(rows("SELECT count(*) FROM drones")).containsExactly("0");
+    }
+
+    @Test
+    void queuedRowsAreWrittenInTheRecordsOrderAcrossUpsertsAndDeletes() throws Exception {
+        MirrorTable table = table(List.of());
+        table.apply(record("d1", "{\"droneId\":\"d1\",\"battery\":1}"));
+        table.apply(record("d2", "{\"droneId\":\"d2\",\"battery\":2}"));
+        table.apply(record("d1", null));
+        table.apply(record("d2", null));
+        table.apply(record("d1", "{\"droneId\":\"d1\",\"battery\":3}"));
+        assertThat(rows("SELECT count(*) FROM drones")).as("nothing written before the flush").containsExactly("0");
+        table.flush();
+        assertThat(rows("SELECT key, battery FROM drones")).containsExactly("d1|3");
+    }
+
+    @Test
+    void discardedRowsAreNotWritten() throws Exception {
+        MirrorTable table = table(List.of());
+        table.apply(record("d1", "{\"droneId\":\"d1\",\"battery\":1}"));
+        table.discard();
+        table.apply(record("d2", "{\"droneId\":\"d2\",\"battery\":2}"));
+        table.flush();
+        assertThat(rows("SELECT key FROM drones")).containsExactly("d2");
     }
 
     @Test
@@ -124,6 +152,7 @@ class MirrorTableTest {
         }
         MirrorTable table = table(List.of());
         table.apply(record("d0", "{\"droneId\":\"d0\",\"battery\":5}"));
+        table.flush();
         assertThat(rows("SELECT key, note, battery FROM drones")).containsExactly("d0|kept|5");
     }
 }
