@@ -2,10 +2,12 @@ package io.hyphae.edge;
 
 import io.hyphae.edge.file.ColumnDefinition;
 import io.hyphae.edge.file.MirrorDefinition;
+import io.hyphae.event.LineageHeaders;
 import io.hyphae.format.FormatException;
 import io.hyphae.format.PayloadFormat;
 import io.hyphae.format.Values;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -17,8 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One mirror's table: a record is upserted by its key ({@code INSERT ... ON CONFLICT DO UPDATE}), a tombstone deletes the
- * row of its record key. Runs inside the caller's transaction; a record that does not fit throws a {@link Rejection}
+ * One mirror's table: a record is upserted by its key ({@code INSERT ... ON CONFLICT DO UPDATE}); a tombstone, or a record
+ * with the header {@link LineageHeaders#OP} {@code = delete} (an edge node's published delete), deletes the row of its
+ * record key. Runs inside the caller's transaction; a record that does not fit throws a {@link Rejection}
  * before anything is written. Consecutive upserts (and consecutive deletes) go to SQLite as one JDBC batch, sent when
  * the kind of statement changes and at {@link #flush()}, so the rows are written in the records' order.
  */
@@ -75,9 +78,9 @@ final class MirrorTable implements RecordSink {
     @Override
     public void apply(ConsumerRecord<byte[], byte[]> record) throws Rejection, SQLException {
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        if (record.value() == null) {
+        if (record.value() == null || isDelete(record)) {
             if (key == null) {
-                throw new Rejection("a tombstone without a record key deletes nothing");
+                throw new Rejection((record.value() == null ? "a tombstone" : "a delete") + " without a record key deletes nothing");
             }
             batch(delete);
             delete.setString(1, key);
@@ -108,6 +111,11 @@ final class MirrorTable implements RecordSink {
             ColumnValues.bind(upsert, i + 2, sql[i]);
         }
         upsert.addBatch();
+    }
+
+    private static boolean isDelete(ConsumerRecord<byte[], byte[]> record) {
+        Header op = record.headers().lastHeader(LineageHeaders.OP);
+        return op != null && op.value() != null && LineageHeaders.OP_DELETE.equals(new String(op.value(), StandardCharsets.UTF_8));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.hyphae.edge;
 import io.hyphae.edge.file.ColumnDefinition;
 import io.hyphae.edge.file.ColumnType;
 import io.hyphae.edge.file.MirrorDefinition;
+import io.hyphae.event.LineageHeaders;
 import io.hyphae.format.Formats;
 import io.hyphae.route.Format;
 import io.hyphae.route.Location;
@@ -125,6 +126,21 @@ class MirrorTableTest {
         assertThat(rows("SELECT count(*) FROM drones")).as("nothing written before the flush").containsExactly("0");
         table.flush();
         assertThat(rows("SELECT key, battery FROM drones")).containsExactly("d1|3");
+    }
+
+    @Test
+    void aRecordMarkedAsADeleteDeletesTheRowOfItsRecordKey() throws Exception {
+        MirrorTable table = table(List.of("droneId"));
+        table.apply(record("d1", "{\"droneId\":\"d1\",\"battery\":1}"));
+        table.apply(record("d2", "{\"droneId\":\"d2\",\"battery\":2}"));
+        ConsumerRecord<byte[], byte[]> delete = record("d1", "{\"droneId\":\"d1\",\"battery\":null,\"eventId\":\"a-3\"}");
+        delete.headers().add(LineageHeaders.OP, "delete".getBytes(StandardCharsets.UTF_8));
+        table.apply(delete);
+        ConsumerRecord<byte[], byte[]> other = record("d2", "{\"droneId\":\"d2\",\"battery\":4}");
+        other.headers().add(LineageHeaders.OP, "upsert".getBytes(StandardCharsets.UTF_8));
+        table.apply(other);
+        table.flush();
+        assertThat(rows("SELECT droneId, battery FROM drones")).containsExactly("d2|4");
     }
 
     @Test
