@@ -47,7 +47,7 @@ import java.util.function.Consumer;
 public final class EdgeBenchmark {
 
     record Options(int records, int keys, int publishRows, int rate, int latencySeconds, Path results, Path work, Path edgeJar,
-                   List<String> edgeJavaOptions, List<String> parts) {
+                   List<String> edgeJavaOptions, String mallocArenaMax, List<String> parts) {
         static Options parse(String[] args) {
             Map<String, String> a = new HashMap<>();
             for (int i = 0; i + 1 < args.length; i += 2) {
@@ -57,7 +57,10 @@ public final class EdgeBenchmark {
                     Integer.parseInt(a.getOrDefault("publish-rows", "50000")), Integer.parseInt(a.getOrDefault("rate", "50")),
                     Integer.parseInt(a.getOrDefault("latency-seconds", "20")), Path.of(a.getOrDefault("results", "bench/results")),
                     Path.of(a.getOrDefault("work", "bench/target/work")), Path.of(a.getOrDefault("edge-jar", "edge/target/hyphae-edge.jar")),
-                    a.containsKey("edge-java-opts") ? List.of(a.get("edge-java-opts").trim().split("\\s+")) : List.of("-Xmx64m", "-XX:+UseSerialGC"),
+                    // the launcher's defaults: edge/jvm.options and MALLOC_ARENA_MAX=2
+                    a.containsKey("edge-java-opts") ? List.of(a.get("edge-java-opts").trim().split("\\s+"))
+                            : List.of("@" + Path.of("edge/jvm.options").toAbsolutePath()),
+                    a.getOrDefault("malloc-arena-max", "2"),
                     List.of(a.getOrDefault("parts", "mirror,publish,latency").split(",")));
         }
     }
@@ -412,8 +415,14 @@ public final class EdgeBenchmark {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(options.edgeJavaOptions());
         command.addAll(List.of("-jar", options.edgeJar().toAbsolutePath().toString(), file.toString(), "-b", bootstrap));
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile()));
+        if (options.mallocArenaMax().isEmpty()) {
+            builder.environment().remove("MALLOC_ARENA_MAX");
+        } else {
+            builder.environment().put("MALLOC_ARENA_MAX", options.mallocArenaMax());
+        }
+        return builder.start();
     }
 
     private static long scalar(Path db, String sql) throws SQLException {

@@ -1,11 +1,14 @@
 package io.hyphae.edge;
 
 import io.hyphae.edge.file.ColumnDefinition;
+import io.hyphae.edge.file.ColumnType;
 import io.hyphae.edge.file.PublishDefinition;
 import io.hyphae.event.LineageHeaders;
 import io.hyphae.format.Formats;
-import io.hyphae.format.PayloadFormat;
 import io.hyphae.format.Values;
+import io.hyphae.format.avro.AvroFormat;
+import io.hyphae.route.Format;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -73,7 +76,47 @@ final class OutboxPublisher implements Runnable {
     private volatile boolean running = true;
     private boolean offlineLogged;
 
-    private record Target(PublishDefinition publish, PayloadFormat format) {
+    private record Target(PublishDefinition publish, Encoder encoder) {
+    }
+
+    /** Encodes a publication's events: JSON, or Avro with the schema of its columns ({@link PublishedSchema}). */
+    private interface Encoder {
+
+        byte[] encode(String topic, Map<String, Object> event);
+
+        /** Avro has no type for "any value": a {@code json} column goes as its JSON text. */
+        boolean jsonAsText();
+
+        static Encoder of(PublishDefinition publish, Formats formats) {
+            return switch (publish.format()) {
+                case JSON -> new Encoder() {
+                    @Override
+                    public byte[] encode(String topic, Map<String, Object> event) {
+                        return Formats.json().encode(topic, event);
+                    }
+
+                    @Override
+                    public boolean jsonAsText() {
+                        return false;
+                    }
+                };
+                case AVRO -> {
+                    AvroFormat avro = (AvroFormat) formats.of(Format.AVRO, Optional.empty());
+                    Schema schema = PublishedSchema.of(publish);
+                    yield new Encoder() {
+                        @Override
+                        public byte[] encode(String topic, Map<String, Object> event) {
+                            return avro.encode(topic, schema, event);
+                        }
+
+                        @Override
+                        public boolean jsonAsText() {
+                            return true;
+                        }
+                    };
+                }
+            };
+        }
     }
 
     private record Row(long seq, String table, String op, String json) {
@@ -101,7 +144,7 @@ final class OutboxPublisher implements Runnable {
         this.connection = connection;
         this.rejections = rejections;
         for (PublishDefinition p : publishes) {
-            targets.put(p.table(), new Target(p, formats.of(p.format(), Optional.empty())));
+            targets.put(p.table(), new Target(p, Encoder.of(p, formats)));
         }
         this.producer = new KafkaProducer<>(producerSettings, new ByteArraySerializer(), new ByteArraySerializer());
         this.select = connection.prepareStatement("SELECT seq, tbl, op, row FROM " + EdgeDatabase.OUTBOX + " WHERE seq > ? ORDER BY seq LIMIT " + BATCH);
@@ -303,13 +346,21 @@ final class OutboxPublisher implements Runnable {
                 keyValue = raw;
             }
             // a delete's row holds the key column only: the others are published as null
-            put(event, c.path(), delete && !isKey ? Values.NULL : ColumnValues.toEvent(c, raw));
+            Object value;
+            if (delete && !isKey) {
+                value = Values.NULL;
+            } else if (c.type() == ColumnType.JSON && target.encoder().jsonAsText() && !Values.isNull(raw)) {
+                value = String.valueOf(raw);
+            } else {
+                value = ColumnValues.toEvent(c, raw);
+            }
+            put(event, c.path(), value);
         }
         byte[] key = Values.isNull(keyValue) ? null : String.valueOf(keyValue).getBytes(StandardCharsets.UTF_8);
         put(event, List.of(publish.idField().split("\\.")), eventId);
         byte[] value;
         try {
-            value = target.format().encode(publish.topic(), event);
+            value = target.encoder().encode(publish.topic(), event);
         } catch (RuntimeException e) {
             throw new Rejection("cannot encode the event: " + e.getMessage());
         }
