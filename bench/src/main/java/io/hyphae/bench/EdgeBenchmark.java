@@ -36,10 +36,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The edge benchmark, on a fresh local broker: (1) the mirror's apply rate — an edge process (its own JVM, its default
- * {@code -Xmx64m -XX:+UseSerialGC}, the edge jar alone) mirroring N records of K keys from the beginning into a fresh
- * SQLite file — against a plain batched SQLite insert of the same rows in this JVM (prepared {@code INSERT OR REPLACE},
- * {@code executeBatch}, one transaction per 2 000 rows, same pragmas), in the same run; (2) the publish rate: M rows
+ * The edge benchmark, on a fresh local broker: (1) the mirror's apply rate — an edge process (its own JVM with the
+ * launcher's defaults, {@code edge/jvm.options} and {@code MALLOC_ARENA_MAX=2}, or {@code --edge-java-opts} and
+ * {@code --malloc-arena-max}; the edge jar alone) mirroring N records of K keys from the beginning into a fresh SQLite
+ * file — against a plain batched SQLite insert of the same rows in this JVM (prepared {@code INSERT OR REPLACE},
+ * {@code executeBatch}, one transaction per 2 000 rows, same pragmas), run just before and just after the mirror; (2) the publish rate: M rows
  * written while the node is stopped, drained from the outbox once it starts; (3) the peak RSS of the edge processes; (4)
  * the time for a row inserted on node A to be visible on node B through a route (one validate stage, exactly-once, in
  * this JVM) at a fixed rate, from SQLite's clock at the insert on A to SQLite's clock when B's mirror writes it.
@@ -109,7 +110,11 @@ public final class EdgeBenchmark {
                 .append("`, after `").append(loadAfter).append("`.\n\n| measure | value |\n|---|---|\n");
         lines.forEach(l -> md.append(l).append('\n'));
         Files.createDirectories(options.results());
+        // a second run on the same day writes <date>-edge-2.md, and so on, next to the first
         Path out = options.results().resolve(LocalDate.now() + "-edge.md");
+        for (int n = 2; Files.exists(out); n++) {
+            out = options.results().resolve(LocalDate.now() + "-edge-" + n + ".md");
+        }
         Files.writeString(out, md.toString());
         System.out.println();
         System.out.println(md);
@@ -139,8 +144,8 @@ public final class EdgeBenchmark {
                 rows.add(new String[] {key, Double.toString(lat), Double.toString(lon), Integer.toString(i % 101), "2026"});
             }
         }
-        double plain = plainInsert(rows);
-        row("plain batched SQLite insert (INSERT OR REPLACE, 2 000 rows per transaction)", String.format(Locale.ROOT, "%,.0f rows/s", plain));
+        // the baseline runs before and after the mirror, so that a change in the machine's load during the run shows
+        double before = plainInsert(rows, "plain-before.db");
 
         Path file = work.resolve("mirror.edge.yaml");
         Files.writeString(file, """
@@ -185,16 +190,20 @@ public final class EdgeBenchmark {
         if (rows2 != options.keys()) {
             throw new IllegalStateException("mirror has " + rows2 + " rows, expected " + options.keys());
         }
+        node.destroy();
+        node.waitFor(10, TimeUnit.SECONDS);
+        double after = plainInsert(rows, "plain-after.db");
+        double plain = (before + after) / 2;
+        row("plain batched SQLite insert (INSERT OR REPLACE, 2 000 rows per transaction; before, after the mirror)",
+                String.format(Locale.ROOT, "%,.0f rows/s (%,.0f, %,.0f)", plain, before, after));
         row("mirror apply rate (edge process, from its first applied batch to the last)", String.format(Locale.ROOT,
                 "%,.0f rows/s (%,d records after the first batch of %,d)", rate, options.records() - firstCount, firstCount));
         row("mirror / plain insert", String.format(Locale.ROOT, "%.2f", rate / plain));
         row("edge process peak RSS while mirroring (VmHWM)", peak + " MB");
-        node.destroy();
-        node.waitFor(10, TimeUnit.SECONDS);
     }
 
-    private double plainInsert(List<String[]> rows) throws SQLException {
-        Path file = work.resolve("plain.db");
+    private double plainInsert(List<String[]> rows, String fileName) throws SQLException {
+        Path file = work.resolve(fileName);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode = WAL");
             s.execute("PRAGMA synchronous = NORMAL");
