@@ -22,20 +22,31 @@ import java.util.Map;
  * One mirror's table: a record is upserted by its key ({@code INSERT ... ON CONFLICT DO UPDATE}); a tombstone, or a record
  * with the header {@link LineageHeaders#OP} {@code = delete} (an edge node's published delete), deletes the row of its
  * record key. Runs inside the caller's transaction; a record that does not fit throws a {@link Rejection}
- * before anything is written. Consecutive upserts (and consecutive deletes) go to SQLite as one JDBC batch, sent when
+ * before anything is queued. Consecutive upserts (and consecutive deletes) go to SQLite as one JDBC batch, sent when
  * the kind of statement changes and at {@link #flush()}, so the rows are written in the records' order.
  */
 final class MirrorTable implements RecordSink {
 
     private final MirrorDefinition mirror;
     private final PayloadFormat format;
+    /** The upsert that writes every column, the record key's included. */
     private final PreparedStatement upsert;
+    /**
+     * For a table keyed by fields: the upsert that leaves the stored record key as it is and updates the row only when
+     * the record key is the stored one. Setting the record-key column, even to the value it holds, rewrites its index
+     * entry, which costs about as much as the rest of the row; so rows go through this one first, and only from the
+     * first that it left alone (the record key changed) on does the batch go again through {@link #upsert}. Null
+     * when the table is keyed by the record key, or has no column besides its key.
+     */
+    private final PreparedStatement upsertSameRecordKey;
     private final PreparedStatement delete;
     /** The columns a record fills, in the order of the upsert's parameters after the record-key column. */
     private final List<ColumnDefinition> columns;
     private final boolean[] isKey;
-    /** The statement with rows batched and not yet executed, or null. */
-    private PreparedStatement pending;
+    /** Upserts queued (the parameters of each), in the records' order; none while deletes are queued. */
+    private final List<Object[]> upserts = new ArrayList<>();
+    /** The record keys of the deletes queued, in the records' order; none while upserts are queued. */
+    private final List<String> deletes = new ArrayList<>();
 
     MirrorTable(MirrorDefinition mirror, PayloadFormat format, EdgeDatabase database, Connection connection) throws SQLException {
         this.mirror = mirror;
@@ -51,9 +62,6 @@ final class MirrorTable implements RecordSink {
         List<String> names = new ArrayList<>();
         names.add(EdgeDatabase.quote(recordKeyColumn));
         List<String> updates = new ArrayList<>();
-        if (!mirror.keyedByRecord()) {
-            updates.add(EdgeDatabase.quote(recordKeyColumn) + " = excluded." + EdgeDatabase.quote(recordKeyColumn));
-        }
         for (int i = 0; i < columns.size(); i++) {
             String name = columns.get(i).name();
             names.add(EdgeDatabase.quote(name));
@@ -63,11 +71,18 @@ final class MirrorTable implements RecordSink {
             }
         }
         String table = EdgeDatabase.quote(mirror.table());
-        String conflict = String.join(", ", unique.stream().map(EdgeDatabase::quote).toList());
-        upsert = connection.prepareStatement("INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES ("
-                + String.join(", ", names.stream().map(n -> "?").toList()) + ") ON CONFLICT (" + conflict + ") DO "
-                + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ", updates)));
-        delete = connection.prepareStatement("DELETE FROM " + table + " WHERE " + EdgeDatabase.quote(recordKeyColumn) + " = ?");
+        String quotedKey = EdgeDatabase.quote(recordKeyColumn);
+        String insert = "INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES ("
+                + String.join(", ", names.stream().map(n -> "?").toList()) + ") ON CONFLICT ("
+                + String.join(", ", unique.stream().map(EdgeDatabase::quote).toList()) + ") DO ";
+        List<String> all = new ArrayList<>(updates);
+        if (!mirror.keyedByRecord()) {
+            all.add(0, quotedKey + " = excluded." + quotedKey);
+        }
+        upsert = connection.prepareStatement(insert + (all.isEmpty() ? "NOTHING" : "UPDATE SET " + String.join(", ", all)));
+        upsertSameRecordKey = mirror.keyedByRecord() || updates.isEmpty() ? null : connection.prepareStatement(insert
+                + "UPDATE SET " + String.join(", ", updates) + " WHERE " + quotedKey + " IS excluded." + quotedKey);
+        delete = connection.prepareStatement("DELETE FROM " + table + " WHERE " + quotedKey + " = ?");
     }
 
     @Override
@@ -82,9 +97,10 @@ final class MirrorTable implements RecordSink {
             if (key == null) {
                 throw new Rejection((record.value() == null ? "a tombstone" : "a delete") + " without a record key deletes nothing");
             }
-            batch(delete);
-            delete.setString(1, key);
-            delete.addBatch();
+            if (!upserts.isEmpty()) {
+                flush();
+            }
+            deletes.add(key);
             return;
         }
         if (key == null && mirror.keyedByRecord()) {
@@ -97,20 +113,19 @@ final class MirrorTable implements RecordSink {
         } catch (FormatException e) {
             throw new Rejection("cannot decode the record: " + e.getMessage());
         }
-        Object[] sql = new Object[columns.size()];
+        Object[] sql = new Object[columns.size() + 1];
+        sql[0] = key;
         for (int i = 0; i < columns.size(); i++) {
             ColumnDefinition column = columns.get(i);
-            sql[i] = ColumnValues.toSql(column, Values.get(value, column.path()));
-            if (isKey[i] && sql[i] == null) {
+            sql[i + 1] = ColumnValues.toSql(column, Values.get(value, column.path()));
+            if (isKey[i] && sql[i + 1] == null) {
                 throw new Rejection("key column '" + column.name() + "' (path " + column.dottedPath() + ") is missing");
             }
         }
-        batch(upsert);
-        upsert.setString(1, key);
-        for (int i = 0; i < sql.length; i++) {
-            ColumnValues.bind(upsert, i + 2, sql[i]);
+        if (!deletes.isEmpty()) {
+            flush();
         }
-        upsert.addBatch();
+        upserts.add(sql);
     }
 
     private static boolean isDelete(ConsumerRecord<byte[], byte[]> record) {
@@ -120,30 +135,58 @@ final class MirrorTable implements RecordSink {
 
     @Override
     public void flush() throws SQLException {
-        if (pending != null) {
-            PreparedStatement statement = pending;
-            pending = null;
-            statement.executeBatch();
+        try {
+            if (!upserts.isEmpty()) {
+                if (upsertSameRecordKey == null) {
+                    execute(upsert, 0);
+                } else {
+                    int[] counts = execute(upsertSameRecordKey, 0);
+                    int from = 0;
+                    while (from < counts.length && counts[from] != 0) {
+                        from++;
+                    }
+                    if (from < counts.length) {
+                        // this row's record key is not the stored one: from here on, in order, with the record key set
+                        execute(upsert, from);
+                    }
+                }
+            }
+            if (!deletes.isEmpty()) {
+                for (String key : deletes) {
+                    delete.setString(1, key);
+                    delete.addBatch();
+                }
+                delete.executeBatch();
+            }
+        } finally {
+            upserts.clear();
+            deletes.clear();
         }
+    }
+
+    private int[] execute(PreparedStatement statement, int from) throws SQLException {
+        for (int r = from; r < upserts.size(); r++) {
+            Object[] row = upserts.get(r);
+            for (int i = 0; i < row.length; i++) {
+                ColumnValues.bind(statement, i + 1, row[i]);
+            }
+            statement.addBatch();
+        }
+        return statement.executeBatch();
     }
 
     @Override
     public void discard() {
-        if (pending != null) {
-            try {
-                pending.clearBatch();
-            } catch (SQLException e) {
-                // a closed statement holds nothing
+        upserts.clear();
+        deletes.clear();
+        for (PreparedStatement statement : new PreparedStatement[] {upsert, upsertSameRecordKey, delete}) {
+            if (statement != null) {
+                try {
+                    statement.clearBatch();
+                } catch (SQLException e) {
+                    // a closed statement holds nothing
+                }
             }
-            pending = null;
-        }
-    }
-
-    /** Sends the rows of the other statement first, keeping the records' order. */
-    private void batch(PreparedStatement statement) throws SQLException {
-        if (pending != statement) {
-            flush();
-            pending = statement;
         }
     }
 

@@ -144,6 +144,25 @@ class MirrorTableTest {
     }
 
     @Test
+    void keyedByFieldsTheRowKeepsTheRecordKeyOfItsLastRecordWhenRecordKeysChangeWithinABatch() throws Exception {
+        MirrorTable table = table(List.of("droneId"));
+        table.apply(record("k-1", "{\"droneId\":\"d1\",\"battery\":1}"));
+        table.apply(record("k-1", "{\"droneId\":\"d2\",\"battery\":1}"));
+        table.flush();
+        // one batch: d1 goes to k-2 and back to k-1; d2 goes to k-3
+        table.apply(record("k-2", "{\"droneId\":\"d1\",\"battery\":2}"));
+        table.apply(record("k-1", "{\"droneId\":\"d1\",\"battery\":3}"));
+        table.apply(record("k-3", "{\"droneId\":\"d2\",\"battery\":4}"));
+        table.apply(record("k-3", "{\"droneId\":\"d2\",\"battery\":5}"));
+        table.flush();
+        assertThat(rows("SELECT droneId, battery, hyphae_key FROM drones ORDER BY droneId")).containsExactly("d1|3|k-1", "d2|5|k-3");
+        table.apply(record("k-2", null));
+        table.apply(record("k-3", null));
+        table.flush();
+        assertThat(rows("SELECT droneId, hyphae_key FROM drones")).as("k-2 no longer wrote d1; k-3 wrote d2 last").containsExactly("d1|k-1");
+    }
+
+    @Test
     void discardedRowsAreNotWritten() throws Exception {
         MirrorTable table = table(List.of());
         table.apply(record("d1", "{\"droneId\":\"d1\",\"battery\":1}"));
