@@ -3,9 +3,9 @@ package io.hyphae.edge;
 import io.hyphae.edge.file.ColumnDefinition;
 import io.hyphae.edge.file.MirrorDefinition;
 import io.hyphae.event.LineageHeaders;
+import io.hyphae.format.FieldPaths;
 import io.hyphae.format.FormatException;
 import io.hyphae.format.PayloadFormat;
-import io.hyphae.format.Values;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * One mirror's table: a record is upserted by its key ({@code INSERT ... ON CONFLICT DO UPDATE}); a tombstone, or a record
@@ -42,6 +41,8 @@ final class MirrorTable implements RecordSink {
     private final PreparedStatement delete;
     /** The columns a record fills, in the order of the upsert's parameters after the record-key column. */
     private final List<ColumnDefinition> columns;
+    /** The columns' paths: a record is decoded for these fields only. */
+    private final FieldPaths paths;
     private final boolean[] isKey;
     /** Upserts queued (the parameters of each), in the records' order; none while deletes are queued. */
     private final List<Object[]> upserts = new ArrayList<>();
@@ -52,6 +53,7 @@ final class MirrorTable implements RecordSink {
         this.mirror = mirror;
         this.format = format;
         this.columns = mirror.columns();
+        this.paths = FieldPaths.of(columns.stream().map(ColumnDefinition::path).toList());
         String recordKeyColumn = mirror.keyedByRecord() ? MirrorDefinition.RECORD_KEY_COLUMN : MirrorDefinition.HIDDEN_KEY_COLUMN;
         List<String> unique = mirror.keyedByRecord() ? List.of(MirrorDefinition.RECORD_KEY_COLUMN) : keyNames();
         database.createOrMigrate(connection, mirror.table(), List.<String[]>of(new String[] {recordKeyColumn, "TEXT"}), columns, unique);
@@ -107,9 +109,9 @@ final class MirrorTable implements RecordSink {
             throw new Rejection("the record has no key, and the table's key is the record key (column '"
                     + MirrorDefinition.RECORD_KEY_COLUMN + "'); name key columns with 'key' to key it by fields");
         }
-        Map<String, Object> value;
+        Object[] fields;
         try {
-            value = format.decode(record.topic(), record.value());
+            fields = format.decodeFields(record.topic(), record.value(), paths);
         } catch (FormatException e) {
             throw new Rejection("cannot decode the record: " + e.getMessage());
         }
@@ -117,7 +119,7 @@ final class MirrorTable implements RecordSink {
         sql[0] = key;
         for (int i = 0; i < columns.size(); i++) {
             ColumnDefinition column = columns.get(i);
-            sql[i + 1] = ColumnValues.toSql(column, Values.get(value, column.path()));
+            sql[i + 1] = ColumnValues.toSql(column, fields[i]);
             if (isKey[i] && sql[i + 1] == null) {
                 throw new Rejection("key column '" + column.name() + "' (path " + column.dottedPath() + ") is missing");
             }
