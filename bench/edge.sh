@@ -4,7 +4,9 @@
 # inserted on node A to be visible on node B through a route.
 #   bench/edge.sh                200 000 records over 20 000 keys, 50 000 published rows, 50 inserts/s for 20 s
 # Options: --records N --keys N --publish-rows N --rate INSERTS_PER_S --latency-seconds S --results DIR
-# Results: a table on stdout and bench/results/<date>-edge.md.
+#          --parts mirror,publish,latency (which to run) --edge-java-opts "OPTS" (default: @edge/jvm.options)
+#          --malloc-arena-max N (default 2; "" leaves it unset) --mirror-rounds N (default 3)
+# Results: a table on stdout and bench/results/<date>-edge.md (<date>-edge-2.md, ... when it exists).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

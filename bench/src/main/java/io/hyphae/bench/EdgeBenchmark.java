@@ -12,6 +12,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -36,17 +38,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The edge benchmark, on a fresh local broker: (1) the mirror's apply rate — an edge process (its own JVM, its default
- * {@code -Xmx64m -XX:+UseSerialGC}, the edge jar alone) mirroring N records of K keys from the beginning into a fresh
- * SQLite file — against a plain batched SQLite insert of the same rows in this JVM (prepared {@code INSERT OR REPLACE},
- * {@code executeBatch}, one transaction per 2 000 rows, same pragmas), in the same run; (2) the publish rate: M rows
+ * The edge benchmark, on a fresh local broker: (1) the mirror's apply rate — an edge process (its own JVM with the
+ * launcher's defaults, {@code edge/jvm.options} and {@code MALLOC_ARENA_MAX=2}, or {@code --edge-java-opts} and
+ * {@code --malloc-arena-max}; the edge jar alone) mirroring N records of K keys from the beginning into a fresh SQLite
+ * file — against a plain batched SQLite insert of the same rows in this JVM (prepared {@code INSERT OR REPLACE},
+ * {@code executeBatch}, one transaction per 2 000 rows, same pragmas), in rounds of baseline, mirror, ..., baseline
+ * ({@code --mirror-rounds}, default 3), each mirror against the baselines just before and after it, the median reported; (2) the publish rate: M rows
  * written while the node is stopped, drained from the outbox once it starts; (3) the peak RSS of the edge processes; (4)
  * the time for a row inserted on node A to be visible on node B through a route (one validate stage, exactly-once, in
  * this JVM) at a fixed rate, from SQLite's clock at the insert on A to SQLite's clock when B's mirror writes it.
  */
 public final class EdgeBenchmark {
 
-    record Options(int records, int keys, int publishRows, int rate, int latencySeconds, Path results, Path work, Path edgeJar) {
+    record Options(int records, int keys, int publishRows, int rate, int latencySeconds, Path results, Path work, Path edgeJar,
+                   List<String> edgeJavaOptions, String mallocArenaMax, List<String> parts, int mirrorRounds) {
         static Options parse(String[] args) {
             Map<String, String> a = new HashMap<>();
             for (int i = 0; i + 1 < args.length; i += 2) {
@@ -55,7 +60,13 @@ public final class EdgeBenchmark {
             return new Options(Integer.parseInt(a.getOrDefault("records", "200000")), Integer.parseInt(a.getOrDefault("keys", "20000")),
                     Integer.parseInt(a.getOrDefault("publish-rows", "50000")), Integer.parseInt(a.getOrDefault("rate", "50")),
                     Integer.parseInt(a.getOrDefault("latency-seconds", "20")), Path.of(a.getOrDefault("results", "bench/results")),
-                    Path.of(a.getOrDefault("work", "bench/target/work")), Path.of(a.getOrDefault("edge-jar", "edge/target/hyphae-edge.jar")));
+                    Path.of(a.getOrDefault("work", "bench/target/work")), Path.of(a.getOrDefault("edge-jar", "edge/target/hyphae-edge.jar")),
+                    // the launcher's defaults: edge/jvm.options and MALLOC_ARENA_MAX=2
+                    a.containsKey("edge-java-opts") ? List.of(a.get("edge-java-opts").trim().split("\\s+"))
+                            : List.of("@" + Path.of("edge/jvm.options").toAbsolutePath()),
+                    a.getOrDefault("malloc-arena-max", "2"),
+                    List.of(a.getOrDefault("parts", "mirror,publish,latency").split(",")),
+                    Integer.parseInt(a.getOrDefault("mirror-rounds", "3")));
         }
     }
 
@@ -82,9 +93,15 @@ public final class EdgeBenchmark {
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
         try {
             bootstrap = kafka.start(log);
-            mirrorAgainstPlainInsert();
-            publishRate();
-            latency();
+            if (options.parts().contains("mirror")) {
+                mirrorAgainstPlainInsert();
+            }
+            if (options.parts().contains("publish")) {
+                publishRate();
+            }
+            if (options.parts().contains("latency")) {
+                latency();
+            }
         } finally {
             kafka.stop(log);
         }
@@ -92,12 +109,17 @@ public final class EdgeBenchmark {
         StringBuilder md = new StringBuilder("# Edge benchmark, " + LocalDate.now() + "\n\n");
         md.append("Command: `bench/edge.sh --records ").append(options.records()).append(" --keys ").append(options.keys())
                 .append(" --publish-rows ").append(options.publishRows()).append(" --rate ").append(options.rate())
-                .append(" --latency-seconds ").append(options.latencySeconds()).append("`. One local broker (own process), ")
+                .append(" --latency-seconds ").append(options.latencySeconds()).append(" --mirror-rounds ").append(options.mirrorRounds())
+                .append(options.parts().size() < 3 ? " --parts " + String.join(",", options.parts()) : "").append("`. One local broker (own process), ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores; load average before `").append(loadBefore)
                 .append("`, after `").append(loadAfter).append("`.\n\n| measure | value |\n|---|---|\n");
         lines.forEach(l -> md.append(l).append('\n'));
         Files.createDirectories(options.results());
+        // a second run on the same day writes <date>-edge-2.md, and so on, next to the first
         Path out = options.results().resolve(LocalDate.now() + "-edge.md");
+        for (int n = 2; Files.exists(out); n++) {
+            out = options.results().resolve(LocalDate.now() + "-edge-" + n + ".md");
+        }
         Files.writeString(out, md.toString());
         System.out.println();
         System.out.println(md);
@@ -120,23 +142,68 @@ public final class EdgeBenchmark {
                 String key = "d" + (i % options.keys());
                 double lat = 48 + (i % 1000) / 1000.0;
                 double lon = 11 + (i % 777) / 777.0;
+                String reportedAt = String.format(Locale.ROOT, "2026-12-02T00:00:%02d.%03dZ", i % 60, i % 1000);
                 String value = String.format(Locale.ROOT,
-                        "{\"droneId\":\"%s\",\"position\":{\"lat\":%.6f,\"lon\":%.6f},\"battery\":%d,\"reportedAt\":\"2026-12-02T00:00:%02d.%03dZ\"}",
-                        key, lat, lon, i % 101, i % 60, i % 1000);
+                        "{\"droneId\":\"%s\",\"position\":{\"lat\":%.6f,\"lon\":%.6f},\"battery\":%d,\"reportedAt\":\"%s\"}",
+                        key, lat, lon, i % 101, reportedAt);
                 producer.send(new ProducerRecord<>(topic, key, value));
-                rows.add(new String[] {key, Double.toString(lat), Double.toString(lon), Integer.toString(i % 101), "2026"});
+                rows.add(new String[] {key, Double.toString(lat), Double.toString(lon), Integer.toString(i % 101), reportedAt});
             }
         }
-        double plain = plainInsert(rows);
-        row("plain batched SQLite insert (INSERT OR REPLACE, 2 000 rows per transaction)", String.format(Locale.ROOT, "%,.0f rows/s", plain));
+        // Rounds of baseline, mirror, ..., baseline: each mirror is set against the baselines just before and after it,
+        // so that the machine's load, which changes during a run, weighs on both sides of each ratio.
+        // Also per CPU second (the edge process's user + system time, all its threads; the baseline thread's), which a
+        // loaded machine disturbs far less than the wall-clock rates.
+        List<Double> plains = new ArrayList<>();
+        List<Double> plainsCpu = new ArrayList<>();
+        List<Double> mirrors = new ArrayList<>();
+        List<Double> mirrorsCpu = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        List<Double> ratiosCpu = new ArrayList<>();
+        long peak = 0;
+        long firstCount = 0;
+        double[] plain = plainInsert(rows, "plain-0.db");
+        plains.add(plain[0]);
+        plainsCpu.add(plain[1]);
+        for (int round = 1; round <= options.mirrorRounds(); round++) {
+            double[] mirrored = mirrorOnce(topic, round);
+            double counted = options.records() - mirrored[0];
+            firstCount = (long) mirrored[0];
+            peak = Math.max(peak, (long) mirrored[3]);
+            plain = plainInsert(rows, "plain-" + round + ".db");
+            plains.add(plain[0]);
+            plainsCpu.add(plain[1]);
+            mirrors.add(counted / mirrored[1]);
+            mirrorsCpu.add(counted / mirrored[2]);
+            ratios.add(counted / mirrored[1] / ((plains.get(round - 1) + plains.get(round)) / 2));
+            ratiosCpu.add(counted / mirrored[2] / ((plainsCpu.get(round - 1) + plainsCpu.get(round)) / 2));
+        }
+        row("plain batched SQLite insert (INSERT OR REPLACE, 2 000 rows per transaction; median, each run)",
+                String.format(Locale.ROOT, "%,.0f rows/s (%s)", median(plains), list(plains, "%,.0f")));
+        row("mirror apply rate (edge process, from its first applied batch to the last; median, each run)", String.format(Locale.ROOT,
+                "%,.0f rows/s (%s; %,d records after the first batch of %,d)", median(mirrors), list(mirrors, "%,.0f"),
+                options.records() - firstCount, firstCount));
+        row("mirror / plain insert (median of each mirror against the baselines just before and after it)",
+                String.format(Locale.ROOT, "%.2f (%s)", median(ratios), list(ratios, "%.2f")));
+        row("per CPU second: plain insert, mirror (median, each run)", String.format(Locale.ROOT, "%,.0f rows/CPU-s (%s); %,.0f rows/CPU-s (%s)",
+                median(plainsCpu), list(plainsCpu, "%,.0f"), median(mirrorsCpu), list(mirrorsCpu, "%,.0f")));
+        row("mirror / plain insert per CPU second (median, each run)",
+                String.format(Locale.ROOT, "%.2f (%s)", median(ratiosCpu), list(ratiosCpu, "%.2f")));
+        row("edge process peak RSS while mirroring (VmHWM)", peak + " MB");
+    }
 
-        Path file = work.resolve("mirror.edge.yaml");
+    /**
+     * Mirrors the topic into a fresh file: {records in the first batch seen, seconds from it to the last, the edge
+     * process's CPU seconds in between, peak RSS MB}.
+     */
+    private double[] mirrorOnce(String topic, int round) throws Exception {
+        Path file = work.resolve("mirror-" + round + ".edge.yaml");
         Files.writeString(file, """
-                node: bench-mirror
-                database: mirror.db
+                node: bench-mirror-%2$d
+                database: mirror-%2$d.db
                 mirror:
                   drones:
-                    topic: %s
+                    topic: %1$s
                     key: [droneId]
                     columns:
                       droneId: text
@@ -144,50 +211,65 @@ public final class EdgeBenchmark {
                       lon: { path: position.lon, type: real }
                       battery: integer
                       reportedAt: text
-                """.formatted(topic));
-        Process node = edge(file, "mirror");
-        Path db = work.resolve("mirror.db");
+                """.formatted(topic, round));
+        Process node = edge(file, "mirror-" + round);
+        Path db = work.resolve("mirror-" + round + ".db");
         long firstAt = 0;
         long firstCount = 0;
+        double firstCpu = 0;
         long endAt;
+        double endCpu;
         long peak = 0;
         while (true) {
             long applied = scalar(db, "SELECT coalesce(sum(next_offset), 0) FROM hyphae_offsets");
             long now = System.nanoTime();
+            double cpu = ProcessStats.cpuSeconds(node.pid());
             peak = Math.max(peak, ProcessStats.peakRssMb(node.pid()));
             if (applied > 0 && firstAt == 0) {
                 firstAt = now;
                 firstCount = applied;
+                firstCpu = cpu;
             }
             if (applied >= options.records()) {
                 endAt = now;
+                endCpu = cpu;
                 break;
             }
             if (!node.isAlive()) {
-                throw new IllegalStateException("the edge process ended: see " + work.resolve("mirror.log"));
+                throw new IllegalStateException("the edge process ended: see " + work.resolve("mirror-" + round + ".log"));
             }
             Thread.sleep(100); // each look opens a connection: not so often that it competes with the node
         }
-        double rate = (options.records() - firstCount) / ((endAt - firstAt) / 1e9);
-        long rows2 = scalar(db, "SELECT count(*) FROM drones");
-        if (rows2 != options.keys()) {
-            throw new IllegalStateException("mirror has " + rows2 + " rows, expected " + options.keys());
+        long rows = scalar(db, "SELECT count(*) FROM drones");
+        if (rows != options.keys()) {
+            throw new IllegalStateException("mirror has " + rows + " rows, expected " + options.keys());
         }
-        row("mirror apply rate (edge process, from its first applied batch to the last)", String.format(Locale.ROOT,
-                "%,.0f rows/s (%,d records after the first batch of %,d)", rate, options.records() - firstCount, firstCount));
-        row("mirror / plain insert", String.format(Locale.ROOT, "%.2f", rate / plain));
-        row("edge process peak RSS while mirroring (VmHWM)", peak + " MB");
         node.destroy();
         node.waitFor(10, TimeUnit.SECONDS);
+        return new double[] {firstCount, (endAt - firstAt) / 1e9, endCpu - firstCpu, peak};
     }
 
-    private double plainInsert(List<String[]> rows) throws SQLException {
-        Path file = work.resolve("plain.db");
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String list(List<Double> values, String format) {
+        return String.join(", ", values.stream().map(v -> String.format(Locale.ROOT, format, v)).toList());
+    }
+
+    /** {rows per second, rows per CPU second of this thread}. */
+    private double[] plainInsert(List<String[]> rows, String fileName) throws SQLException {
+        Path file = work.resolve(fileName);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode = WAL");
             s.execute("PRAGMA synchronous = NORMAL");
             s.execute("CREATE TABLE drones (droneId TEXT PRIMARY KEY, lat REAL, lon REAL, battery INTEGER, reportedAt TEXT)");
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long start = System.nanoTime();
+            long startCpu = threads.getCurrentThreadCpuTime();
             c.setAutoCommit(false);
             try (PreparedStatement insert = c.prepareStatement("INSERT OR REPLACE INTO drones VALUES (?, ?, ?, ?, ?)")) {
                 int n = 0;
@@ -206,7 +288,7 @@ public final class EdgeBenchmark {
                 insert.executeBatch();
                 c.commit();
             }
-            return rows.size() / ((System.nanoTime() - start) / 1e9);
+            return new double[] {rows.size() / ((System.nanoTime() - start) / 1e9), rows.size() / ((threads.getCurrentThreadCpuTime() - startCpu) / 1e9)};
         }
     }
 
@@ -400,10 +482,17 @@ public final class EdgeBenchmark {
     }
 
     private Process edge(Path file, String name) throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-XX:+UseSerialGC",
-                "-jar", options.edgeJar().toAbsolutePath().toString(), file.toString(), "-b", bootstrap);
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile())).start();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(options.edgeJavaOptions());
+        command.addAll(List.of("-jar", options.edgeJar().toAbsolutePath().toString(), file.toString(), "-b", bootstrap));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile()));
+        if (options.mallocArenaMax().isEmpty()) {
+            builder.environment().remove("MALLOC_ARENA_MAX");
+        } else {
+            builder.environment().put("MALLOC_ARENA_MAX", options.mallocArenaMax());
+        }
+        return builder.start();
     }
 
     private static long scalar(Path db, String sql) throws SQLException {

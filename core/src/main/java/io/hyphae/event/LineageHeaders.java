@@ -34,6 +34,12 @@ public final class LineageHeaders {
      * keep it, so the node finds the writes the route rejected.
      */
     public static final String EVENT_ID = "hyphae.event-id";
+    /**
+     * On events an edge node publishes for a local {@code DELETE}: {@value #OP_DELETE}. Stages keep it, so a mirror of the
+     * stage topic deletes the row of the record's key, as for a tombstone.
+     */
+    public static final String OP = "hyphae.op";
+    public static final String OP_DELETE = "delete";
     /** Internal: the join key on a repartition topic. */
     public static final String JOIN_KEY = "hyphae.join-key";
 

@@ -62,6 +62,74 @@ public final class JsonFormat implements PayloadFormat {
         }
     }
 
+    /**
+     * Reads the object's fields on the paths and skips the others without building them; a skipped string is still
+     * decoded in full ({@code finishToken}), so that bytes {@link #decode} refuses are refused here too.
+     */
+    @Override
+    public Object[] decodeFields(String topic, byte[] bytes, FieldPaths paths) {
+        if (bytes == null) {
+            throw new FormatException("null value (tombstone): an event needs a JSON object");
+        }
+        Object[] values = new Object[paths.size()];
+        try (JsonParser parser = factory.createParser(bytes)) {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new FormatException("expected a JSON object but found " + (first == null ? "no content" : first.asString() == null ? first.name() : "'" + first.asString() + "'"));
+            }
+            pick(parser, paths.root(), paths, 1, values);
+            if (parser.nextToken() != null) {
+                throw new FormatException("unexpected content after the JSON object at byte " + parser.currentLocation().getByteOffset());
+            }
+            return values;
+        } catch (JsonProcessingException e) {
+            throw new FormatException("invalid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new FormatException("invalid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** At an object's start: the fields on the paths below {@code node} into {@code values}, the others skipped. */
+    private void pick(JsonParser parser, FieldPaths.Node node, FieldPaths paths, int depth, Object[] values) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            FieldPaths.Node child = node.child(parser.currentName());
+            JsonToken token = parser.nextToken();
+            if (child == null) {
+                skip(parser, token);
+                continue;
+            }
+            child.clear(values);
+            if (child.isEnd()) {
+                child.fill(read(parser), paths.paths(), depth, values);
+            } else if (token == JsonToken.START_OBJECT) {
+                pick(parser, child, paths, depth + 1, values);
+            } else {
+                skip(parser, token); // not an object: the paths below it are missing
+            }
+        }
+    }
+
+    private static void skip(JsonParser parser, JsonToken token) throws IOException {
+        if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+            int open = 1;
+            while (open > 0) {
+                JsonToken next = parser.nextToken();
+                if (next == null) {
+                    throw new FormatException("invalid JSON: unexpected end of input");
+                }
+                if (next.isStructStart()) {
+                    open++;
+                } else if (next.isStructEnd()) {
+                    open--;
+                } else if (next == JsonToken.VALUE_STRING) {
+                    parser.finishToken();
+                }
+            }
+        } else if (token == JsonToken.VALUE_STRING) {
+            parser.finishToken();
+        }
+    }
+
     /** Decodes any JSON value (used for table keys and tests). */
     public Object decodeAny(byte[] bytes) {
         try (JsonParser parser = factory.createParser(bytes)) {

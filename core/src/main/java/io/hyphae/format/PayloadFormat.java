@@ -11,6 +11,20 @@ public interface PayloadFormat {
     /** Decodes a record value; throws {@link FormatException} for bytes that are not a valid event. */
     Map<String, Object> decode(String topic, byte[] bytes);
 
+    /**
+     * Decodes only the fields at these paths: their values, in the order of the paths, as {@link Values#get} would read
+     * them from {@link #decode} (null where a field is missing). Bytes {@link #decode} refuses are refused too. By
+     * default it decodes the whole value; a format may read just those fields.
+     */
+    default Object[] decodeFields(String topic, byte[] bytes, FieldPaths paths) {
+        Map<String, Object> value = decode(topic, bytes);
+        Object[] values = new Object[paths.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Values.get(value, paths.paths().get(i));
+        }
+        return values;
+    }
+
     /** Encodes a value for the given topic. */
     byte[] encode(String topic, Map<String, Object> value);
 

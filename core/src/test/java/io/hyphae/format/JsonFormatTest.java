@@ -8,6 +8,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class JsonFormatTest {
 
@@ -43,6 +44,35 @@ class JsonFormatTest {
         assertThatThrownBy(() -> decode("[".repeat(5000))).isInstanceOf(FormatException.class);
         String deep = "{\"a\":".repeat(100) + "1" + "}".repeat(100);
         assertThatThrownBy(() -> decode(deep)).isInstanceOf(FormatException.class).hasMessageContaining("nesting depth");
+    }
+
+    @Test
+    void decodingFieldsGivesWhatTheirPathsReadFromTheWholeValue() {
+        FieldPaths paths = FieldPaths.of(List.of(List.of("id"), List.of("position", "lat"), List.of("position", "lon"), List.of("position"),
+                List.of("tags"), List.of("missing"), List.of("id"), List.of("s", "deep", "x")));
+        for (String text : List.of(
+                "{\"id\": \"d1\", \"position\": {\"lat\": 1.5, \"lon\": 2}, \"tags\": [1, {\"k\": null}], \"other\": {\"a\": [\"x\\\"\"]}}",
+                "{\"position\": {\"lat\": 1}, \"position\": {\"lon\": 3}, \"id\": 1, \"id\": null}",
+                "{\"position\": 7, \"s\": {\"deep\": {\"x\": true}}, \"tags\": \"t\"}",
+                "{\"s\": {\"deep\": 1, \"deep\": {\"y\": 2}}, \"position\": {\"lat\": {\"v\": 1}}}",
+                "{}")) {
+            Map<String, Object> whole = decode(text);
+            Object[] expected = paths.paths().stream().map(p -> Values.get(whole, p)).toArray();
+            assertThat(json.decodeFields("t", text.getBytes(StandardCharsets.UTF_8), paths)).as(text).containsExactly(expected);
+        }
+    }
+
+    @Test
+    void decodingFieldsRefusesWhatDecodingRefuses() {
+        FieldPaths paths = FieldPaths.of(List.of(List.of("a")));
+        for (String text : List.of("[1]", "{\"a\": 1} {\"b\": 2}", "{\"a\": ", "", "{\"b\": \"\\q\"}", "{\"b\": [\"\\u12\"]}",
+                "{\"b\":" + "{\"a\":".repeat(100) + "1" + "}".repeat(101))) {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> json.decode("t", bytes)).as(text).isInstanceOf(FormatException.class);
+            String message = catchThrowable(() -> json.decode("t", bytes)).getMessage();
+            assertThatThrownBy(() -> json.decodeFields("t", bytes, paths)).as(text).isInstanceOf(FormatException.class).hasMessage(message);
+        }
+        assertThatThrownBy(() -> json.decodeFields("t", null, paths)).isInstanceOf(FormatException.class).hasMessageContaining("tombstone");
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code hyphae edge FILE}: runs an edge node until stopped (Ctrl-C, SIGTERM). Its own entry point too, for a small JVM
- * without Kafka Streams: {@code java -Xmx64m -XX:+UseSerialGC -jar edge/target/hyphae-edge.jar FILE}.
+ * without Kafka Streams: {@code java @edge/jvm.options -jar edge/target/hyphae-edge.jar FILE}.
  */
 @Command(name = "edge",
         description = {"Run an edge node: local SQLite tables kept equal to topics, and local writes published to a route.",

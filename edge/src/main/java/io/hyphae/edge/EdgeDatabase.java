@@ -62,6 +62,8 @@ final class EdgeDatabase {
         // Every transaction of the node writes: take the write lock when it begins (waiting up to the busy timeout),
         // rather than on its first write, where another writer in between would fail it (SQLITE_BUSY_SNAPSHOT).
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        // no statement of the node reads generated keys: without this, every INSERT runs a second query for last_insert_rowid()
+        config.setGetGeneratedKeys(false);
         return DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
     }
 
@@ -82,7 +84,8 @@ final class EdgeDatabase {
      * Creates the table with its columns, or adds the columns it lacks (a column is never dropped or retyped).
      *
      * @param extra   columns Hyphae adds (the record key), as name and SQL type
-     * @param unique  the key columns: a unique index makes {@code ON CONFLICT} upserts work on tables created elsewhere too
+     * @param unique  the key columns: the primary key of a table created here ({@code WITHOUT ROWID}), a unique index on a
+     *                table created elsewhere, so that {@code ON CONFLICT} upserts work on both
      */
     void createOrMigrate(Connection connection, String table, List<String[]> extra, List<ColumnDefinition> columns, List<String> unique)
             throws SQLException {
@@ -99,10 +102,14 @@ final class EdgeDatabase {
                     sql.append(separator).append(quote(column.name())).append(' ').append(column.type().sql());
                     separator = ", ";
                 }
-                if (!unique.isEmpty()) {
-                    sql.append(", PRIMARY KEY (").append(String.join(", ", unique.stream().map(EdgeDatabase::quote).toList())).append(')');
+                if (unique.isEmpty()) {
+                    sql.append(')');
+                } else {
+                    // stored in the order of its key: one b-tree, where a rowid table would need a second one for the key
+                    sql.append(", PRIMARY KEY (").append(String.join(", ", unique.stream().map(EdgeDatabase::quote).toList()))
+                            .append(")) WITHOUT ROWID");
                 }
-                s.execute(sql.append(')').toString());
+                s.execute(sql.toString());
             } else {
                 for (String[] column : extra) {
                     if (!existing.contains(column[0].toLowerCase(Locale.ROOT))) {

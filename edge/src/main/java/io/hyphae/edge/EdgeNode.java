@@ -127,7 +127,8 @@ public final class EdgeNode implements AutoCloseable {
         // stage topics are written in transactions under exactly-once: apply committed records only
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        // one SQLite transaction per poll: up to 5 000 records share a commit and the offset rows
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         // a small heap: bounded fetch buffers
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(4 * 1024 * 1024));
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(1024 * 1024));

@@ -25,8 +25,10 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * Reads one topic into the database exactly once: every partition is assigned (no consumer group), each poll's records
- * are applied in one SQLite transaction together with the next offset of each partition, and reading resumes from the
+ * Reads one topic into the database exactly once: every partition is assigned (no consumer group), a poll's records —
+ * and those of the polls that return at once after it, up to {@value #MAX_RECORDS_PER_TRANSACTION} records — are
+ * applied in one SQLite transaction together with the next offset of each partition (one offset row per partition,
+ * whatever the number of records), and reading resumes from the
  * stored offsets (from the beginning for a partition without one). A crash rolls back rows and offsets together.
  */
 final class ReaderLoop implements Runnable {
@@ -34,6 +36,8 @@ final class ReaderLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ReaderLoop.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final long REFRESH_MS = 5_000;
+    /** Polls that return at once join the open transaction up to this many records. */
+    static final int MAX_RECORDS_PER_TRANSACTION = 20_000;
 
     private final String reader;
     private final String topic;
@@ -113,19 +117,34 @@ final class ReaderLoop implements Runnable {
             return;
         }
         connection.setAutoCommit(false);
-        for (TopicPartition partition : records.partitions()) {
-            List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
-            for (ConsumerRecord<byte[], byte[]> record : batch) {
+        // while records are waiting (catching up), more polls join the transaction: fewer commits, and a page that
+        // several polls change is written to the WAL once
+        Map<TopicPartition, Long> next = new HashMap<>();
+        int applied = 0;
+        while (!records.isEmpty()) {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
                 try {
                     sink.apply(record);
                 } catch (Rejection rejection) {
                     rejections.record(Rejections.MIRROR, sink.table(), record, null, null, rejection.getMessage());
                 }
             }
+            sink.flush();
+            for (TopicPartition partition : records.partitions()) {
+                List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
+                next.put(partition, batch.get(batch.size() - 1).offset() + 1);
+            }
+            applied += records.count();
+            if (applied >= MAX_RECORDS_PER_TRANSACTION || !running) {
+                break;
+            }
+            records = consumer.poll(Duration.ZERO);
+        }
+        for (Map.Entry<TopicPartition, Long> offset : next.entrySet()) {
             storeOffset.setString(1, reader);
-            storeOffset.setString(2, partition.topic());
-            storeOffset.setInt(3, partition.partition());
-            storeOffset.setLong(4, batch.get(batch.size() - 1).offset() + 1);
+            storeOffset.setString(2, offset.getKey().topic());
+            storeOffset.setInt(3, offset.getKey().partition());
+            storeOffset.setLong(4, offset.getValue());
             storeOffset.executeUpdate();
         }
         connection.commit();
@@ -208,6 +227,7 @@ final class ReaderLoop implements Runnable {
 
     private void rollback() {
         try {
+            sink.discard();
             connection.rollback();
             connection.setAutoCommit(true);
         } catch (SQLException e) {

@@ -17,7 +17,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two edge nodes, each its own JVM with its own SQLite file, and a route between them on a real broker: a row node A
- * inserts passes the route and appears in node B's table and back in A's; a row the route rejects appears in A's
+ * inserts passes the route and appears in node B's table and back in A's, and so does its delete; a row the route rejects appears in A's
  * rejected table with the route's reason and nowhere else; a mirrored record that does not fit the mapping is listed in
  * B's rejected table and the mirror goes on.
  */
@@ -38,7 +38,11 @@ class EdgeSyncIT {
                   positions:
                     from: %1$s.reported
                     stages:
-                      - checked: { validate: { required: [droneId, eventId], rules: ["value.position.lat >= -90.0 && value.position.lat <= 90.0"] } }
+                      - checked:
+                          validate:
+                            required: [droneId, eventId]
+                            # a node's delete (header hyphae.op) holds the key and the id only
+                            rules: ["'hyphae.op' in headers || value.position.lat >= -90.0 && value.position.lat <= 90.0"]
                       - stamped: { transform: { set: { confirmed: "true" } } }
                 """.formatted(name));
         Path a = edgeFile(dir, "a", name);
@@ -67,10 +71,17 @@ class EdgeSyncIT {
             await().atMost(WAIT).untilAsserted(() -> assertThat(dbB.rows("SELECT lat, eventId FROM positions WHERE droneId = 'a1'"))
                     .containsExactly("48.15|a-3"));
 
+            // a local delete is an event marked hyphae.op=delete: it passes the route, and the mirrors delete the row
+            dbA.execute("DELETE FROM my_position WHERE droneId = 'a2'");
+            await().atMost(WAIT).untilAsserted(() -> assertThat(dbB.rows("SELECT droneId FROM positions ORDER BY droneId"))
+                    .containsExactly("a1", "b1"));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(dbA.rows("SELECT droneId FROM positions ORDER BY droneId"))
+                    .containsExactly("a1", "b1"));
+
             // the route rejects this one: it shows in A's rejected table, with the reason, and in no mirror
             dbA.execute("INSERT INTO my_position (droneId, lat, lon) VALUES ('a9', 123.0, 11.5)");
             await().atMost(WAIT).untilAsserted(() -> assertThat(dbA.rows("SELECT source, tbl, event_id, stage, reason FROM rejected"))
-                    .singleElement().satisfies(row -> assertThat(row).startsWith("route|my_position|a-4|positions.checked|")
+                    .singleElement().satisfies(row -> assertThat(row).startsWith("route|my_position|a-5|positions.checked|")
                             .contains("value.position.lat >= -90.0")));
             // B wrote b-2 after A's rejected write; once it is mirrored, A's rejected write would have been too
             dbB.execute("INSERT INTO my_position (droneId, lat, lon) VALUES ('b2', 52.6, 13.5)");

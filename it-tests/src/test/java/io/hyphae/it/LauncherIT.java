@@ -33,6 +33,8 @@ class LauncherIT {
     void layOutTheTree() throws IOException {
         Files.copy(Path.of("../hyphae"), tree.resolve("hyphae"));
         executable(tree.resolve("hyphae"));
+        Files.createDirectories(tree.resolve("edge"));
+        Files.copy(Path.of("../edge/jvm.options"), tree.resolve("edge/jvm.options"));
         for (String source : List.of("pom.xml", "core/pom.xml", "core/src/main/java/A.java", "topology/pom.xml",
                 "topology/src/main/java/B.java", "edge/pom.xml", "edge/src/main/java/C.java", "registry-server/pom.xml", "connect-worker/pom.xml")) {
             Path file = tree.resolve(source);
@@ -79,9 +81,10 @@ class LauncherIT {
         assertThat(launch()).doesNotContain("building");
 
         Files.setLastModifiedTime(tree.resolve("edge/src/main/java/C.java"), FileTime.from(Instant.now()));
-        assertThat(launch("edge", "node.yaml")).as("the edge process: its own jar, a small heap, a change to it rebuilds")
+        assertThat(launch("edge", "node.yaml")).as("the edge process: its own jar, the options of edge/jvm.options, a change to it rebuilds")
                 .contains("hyphae: building")
-                .contains("ran -Xmx64m -XX:+UseSerialGC -jar " + tree.toRealPath().resolve("edge/target/hyphae-edge.jar") + " node.yaml");
+                .contains("ran @" + tree.toRealPath().resolve("edge/jvm.options") + " -jar " + tree.toRealPath().resolve("edge/target/hyphae-edge.jar")
+                        + " node.yaml");
         assertThat(buildCount()).isEqualTo(3);
     }
 

@@ -77,8 +77,8 @@ public final class EdgeFileSpec {
     public static final Field<Format> MIRROR_FORMAT = Field.optional("format", RouteFileSpec.FORMAT,
             "Record format: `json` or `avro` (Confluent wire format, schemas from `registry`).").defaultValue(Format.JSON);
     public static final Field<List<String>> MIRROR_KEY = Field.optional("key", Shapes.listOf(SQL_IDENTIFIER, 1, "name at least one column"),
-                    "The primary key: columns of `columns`. A record replaces the row of its key; a tombstone (null value) deletes "
-                            + "the row its record key wrote.")
+                    "The primary key: columns of `columns`. A record replaces the row of its key; a tombstone (null value), or a "
+                            + "record with the header `hyphae.op: delete` (a node's published delete), deletes the row its record key wrote.")
             .defaultText("the record key, as text, in the column `key`").example("[droneId]");
     public static final Field<YamlNode> MIRROR_COLUMNS = Field.required("columns", Shapes.node(COLUMNS_SHAPE),
                     "The table's columns. The table is created from them, and missing columns are added to an existing table.")
