@@ -36,7 +36,12 @@ public final class TopicNames {
     }
 
     public static String subscriberDeadLetter(String application, String subscriber) {
-        return application + ".subscriber." + subscriber + "." + DEAD_LETTER_SUFFIX;
+        return subscriberDeadLetterPrefix(application) + subscriber + "." + DEAD_LETTER_SUFFIX;
+    }
+
+    /** What every subscriber's dead-letter topic starts with (an ACL prefix for subscribers that come and go). */
+    public static String subscriberDeadLetterPrefix(String application) {
+        return application + ".subscriber.";
     }
 
     /** The Kafka Connect connector that delivers to a subscriber; its consumer group is {@code connect-<name>}. */
