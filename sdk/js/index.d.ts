@@ -48,6 +48,8 @@ export interface Written {
   topic: string;
   deadLetterTopic: string;
   subscriptions: string;
+  /** The record's timestamp: a new subscriber receives the events written after it (unless it has from). */
+  writtenAt: string;
 }
 
 /** A subscriber's delivery as the fan-out connector last reported it. */
@@ -67,6 +69,8 @@ export interface SubscriberStatus {
   /** Its backlog is at the bound: it takes no events until half of them are complete. */
   behind: boolean;
   deadLetterTopic?: string;
+  /** When the definition every task delivers with was written: once it is a PUT's writtenAt, the change is in effect. */
+  definedAt?: string | null;
   /** Per <topic>-<partition>, the offset before which every event is complete for it. */
   positions?: Record<string, number>;
   updated?: string | null;

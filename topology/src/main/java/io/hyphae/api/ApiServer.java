@@ -220,12 +220,13 @@ public final class ApiServer implements AutoCloseable {
                     HttpExchanges.json(exchange, 422, problems(e));
                     return;
                 }
-                subscriptions.put(name, fields);
+                long writtenMs = subscriptions.put(name, fields);
                 ObjectNode written = HttpExchanges.JSON.createObjectNode();
                 written.put("name", name);
                 written.put("topic", checked.topic());
                 written.put("deadLetterTopic", checked.deadLetterTopic());
                 written.put("subscriptions", subscriptions.topic());
+                written.put("writtenAt", Instant.ofEpochMilli(writtenMs).toString());
                 HttpExchanges.json(exchange, 200, written);
             }
             case "GET" -> {
@@ -272,6 +273,11 @@ public final class ApiServer implements AutoCloseable {
             body.putNull("reason");
         }
         body.put("behind", s.behind());
+        if (reported.isPresent()) {
+            body.put("definedAt", Instant.ofEpochMilli(s.definedMs()).toString());
+        } else {
+            body.putNull("definedAt");
+        }
         body.put("deadLetterTopic", TopicNames.subscriberDeadLetter(file.application(), name));
         ObjectNode positions = body.putObject("positions");
         s.positions().forEach(positions::put);

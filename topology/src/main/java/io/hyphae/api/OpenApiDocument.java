@@ -186,6 +186,8 @@ public final class OpenApiDocument {
         p.putObject("topic").put("type", "string").put("description", "The topic the subscriber reads.");
         p.putObject("deadLetterTopic").put("type", "string");
         p.putObject("subscriptions").put("type", "string").put("description", "The subscriptions topic it was written to.");
+        p.putObject("writtenAt").put("type", "string").put("format", "date-time").put("description",
+                "The record's timestamp: a new subscriber receives the events written after it (unless it has 'from').");
         return s;
     }
 
@@ -210,6 +212,10 @@ public final class OpenApiDocument {
         p.putObject("behind").put("type", "boolean").put("description",
                 "Its backlog is at the bound: it takes no events until half of them are complete, then catches up.");
         p.putObject("deadLetterTopic").put("type", "string");
+        ObjectNode defined = p.putObject("definedAt");
+        defined.putArray("type").add("string").add("null");
+        defined.put("format", "date-time");
+        defined.put("description", "When the definition every task delivers with was written: once it is a PUT's writtenAt, the change is in effect.");
         ObjectNode positions = p.putObject("positions");
         positions.put("type", "object");
         positions.put("description", "Per <topic>-<partition>, the offset before which every event is complete for it.");

@@ -68,9 +68,9 @@ final class Subscriptions {
         return checked;
     }
 
-    /** Writes the subscriber (already checked) and waits for the broker. */
-    void put(String name, JsonNode fields) throws IOException, InterruptedException, ExecutionException {
-        producer.send(new ProducerRecord<>(topic, name.getBytes(StandardCharsets.UTF_8), HttpExchanges.JSON.writeValueAsBytes(fields))).get();
+    /** Writes the subscriber (already checked) and waits for the broker; returns the record's timestamp. */
+    long put(String name, JsonNode fields) throws IOException, InterruptedException, ExecutionException {
+        return producer.send(new ProducerRecord<>(topic, name.getBytes(StandardCharsets.UTF_8), HttpExchanges.JSON.writeValueAsBytes(fields))).get().timestamp();
     }
 
     void delete(String name) throws InterruptedException, ExecutionException {

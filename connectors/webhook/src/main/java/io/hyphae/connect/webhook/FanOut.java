@@ -69,8 +69,12 @@ final class FanOut implements AutoCloseable {
     private final StoredPositions stored;
     private final Function<RuntimeSubscriber.Definition, ErrantRecordReporter> reporters;
     private final Map<String, RuntimeSubscriber> subscribers = new TreeMap<>();
-    /** Subscribers whose definition cannot be delivered, with why. */
-    private final Map<String, String> invalid = new TreeMap<>();
+    /** A definition that cannot be delivered: why, and when it was written. */
+    private record Invalid(String reason, long definedMs) {
+    }
+
+    /** Subscribers whose definition cannot be delivered. */
+    private final Map<String, Invalid> invalid = new TreeMap<>();
     private final Map<String, List<RuntimeSubscriber>> byTopic = new HashMap<>();
     private final Map<TopicPartition, Long> covered = new HashMap<>();
     private final Set<TopicPartition> assigned = new LinkedHashSet<>();
@@ -100,6 +104,7 @@ final class FanOut implements AutoCloseable {
     void upsert(String name, byte[] json, long registeredMs, Optional<SubscriberStatus> baseline) {
         RuntimeSubscriber existing = subscribers.get(name);
         if (existing != null && Arrays.equals(existing.definition.json(), json) && existing.running()) {
+            existing.defined(registeredMs);
             return;
         }
         RuntimeSubscriber.Definition definition;
@@ -110,7 +115,7 @@ final class FanOut implements AutoCloseable {
             if (existing != null) {
                 drop(existing);
             }
-            invalid.put(name, "invalid: " + e.getMessage());
+            invalid.put(name, new Invalid("invalid: " + e.getMessage(), registeredMs));
             return;
         }
         invalid.remove(name);
@@ -141,7 +146,7 @@ final class FanOut implements AutoCloseable {
         byTopic.computeIfAbsent(subscriber.topic(), t -> new ArrayList<>()).add(subscriber);
         for (TopicPartition partition : assigned) {
             if (partition.topic().equals(subscriber.topic()) && subscriber.next(partition).isEmpty()) {
-                subscriber.lane(partition, start(subscriber, partition));
+                start(subscriber, partition);
             }
         }
     }
@@ -166,10 +171,15 @@ final class FanOut implements AutoCloseable {
         closer.execute(subscriber::close);
     }
 
-    /** Where a subscriber starts in a partition it has no lane in: its stored position, else its start instant. */
-    private long start(RuntimeSubscriber subscriber, TopicPartition partition) {
+    /** Gives a subscriber a lane in a partition: at its stored position, else at its start instant. */
+    private void start(RuntimeSubscriber subscriber, TopicPartition partition) {
         OptionalLong position = stored.position(subscriber.name(), partition);
-        return position.isPresent() ? position.getAsLong() : starts.at(partition, subscriber.definition.startMs());
+        if (position.isPresent()) {
+            subscriber.lane(partition, position.getAsLong());
+        } else {
+            long startMs = subscriber.definition.startMs();
+            subscriber.laneFrom(partition, starts.at(partition, startMs), startMs);
+        }
     }
 
     void open(Collection<TopicPartition> partitions) {
@@ -177,7 +187,7 @@ final class FanOut implements AutoCloseable {
         for (TopicPartition partition : partitions) {
             covered.remove(partition);
             for (RuntimeSubscriber subscriber : byTopic.getOrDefault(partition.topic(), List.of())) {
-                subscriber.lane(partition, start(subscriber, partition));
+                start(subscriber, partition);
             }
         }
         if (paused) {
@@ -212,7 +222,9 @@ final class FanOut implements AutoCloseable {
                     rewind.merge(partition, next, Math::min);
                     continue;
                 }
-                subscriber.submit(record);
+                if (!subscriber.before(record, partition)) {
+                    subscriber.submit(record);
+                }
             }
             covered.put(partition, offset + 1);
         }
@@ -294,9 +306,10 @@ final class FanOut implements AutoCloseable {
             s.lanes().keySet().forEach(p -> positions.put(p.topic() + "-" + p.partition(), s.position(p)));
             DeliveryMetrics m = s.metrics;
             out.add(new SubscriberStatus(s.name(), task, m.delivered.get(), m.retried.get(), m.deadLettered.get(), m.filtered.get(),
-                    s.incomplete(), s.paused(), s.behind(), positions, nowMs));
+                    s.incomplete(), s.paused(), s.behind(), positions, s.defined(), nowMs));
         }
-        invalid.forEach((name, why) -> out.add(new SubscriberStatus(name, task, 0, 0, 0, 0, 0, Optional.of(why), false, Map.of(), nowMs)));
+        invalid.forEach((name, why) -> out.add(new SubscriberStatus(name, task, 0, 0, 0, 0, 0, Optional.of(why.reason()), false, Map.of(),
+                why.definedMs(), nowMs)));
         return out;
     }
 

@@ -47,11 +47,15 @@ final class RuntimeSubscriber {
     private final DeliveryEngine engine;
     private final RequestRenderer renderer;
     private final Map<TopicPartition, Long> next = new HashMap<>();
+    /** Per partition where it started from its start instant: records older than that instant are not for it, until one is. */
+    private final Map<TopicPartition, Long> notBefore = new HashMap<>();
     private boolean behind;
+    private long definedMs;
 
     RuntimeSubscriber(Definition definition, Map<String, Object> registry, ErrantRecordReporter reporter, DeliveryMetrics metrics) {
         this.definition = definition;
         this.metrics = metrics;
+        this.definedMs = definition.registeredMs();
         Map<String, String> props = new HashMap<>(SubscriberConnectorConfig.webhook(definition.checked(), RegistrySettings.NONE, true));
         props.put("header.converter", SubscriberConnectorConfig.BYTES);
         if (definition.checked().format() == Format.AVRO) {
@@ -88,6 +92,16 @@ final class RuntimeSubscriber {
         KeyFormat keyFormat = d.stage().isPresent() ? stage.get().keyFormat() : d.keyFormat();
         return new Definition(name, json, new CheckedSubscriber(d, stage.get().topic(), format, keyFormat,
                 TopicNames.fanOutConnector(application), TopicNames.subscriberDeadLetter(application, name)), registeredMs);
+    }
+
+    /** When the definition it delivers with was (last) written. */
+    long defined() {
+        return definedMs;
+    }
+
+    /** The same definition was written again at {@code writtenMs}. */
+    void defined(long writtenMs) {
+        definedMs = Math.max(definedMs, writtenMs);
     }
 
     String name() {
@@ -129,6 +143,31 @@ final class RuntimeSubscriber {
 
     void lane(TopicPartition partition, long offset) {
         next.put(partition, offset);
+        notBefore.remove(partition);
+    }
+
+    /**
+     * A lane that starts at its start instant: at {@code offset}, the first one written at or after it as far as the
+     * broker can tell (the end of what is committed, when nothing is yet), and skipping the records older than it that
+     * follow (records of a transaction still open when the offset was looked up).
+     */
+    void laneFrom(TopicPartition partition, long offset, long timestampMs) {
+        next.put(partition, offset);
+        notBefore.put(partition, timestampMs);
+    }
+
+    /** Whether the record was written before the subscriber's start: it skips it (its lane moves past it). */
+    boolean before(SinkRecord record, TopicPartition partition) {
+        Long start = notBefore.get(partition);
+        if (start == null) {
+            return false;
+        }
+        if (record.timestamp() != null && record.timestamp() < start) {
+            next.put(partition, record.kafkaOffset() + 1);
+            return true;
+        }
+        notBefore.remove(partition);
+        return false;
     }
 
     Map<TopicPartition, Long> lanes() {
@@ -154,6 +193,7 @@ final class RuntimeSubscriber {
     /** Forgets revoked partitions. */
     void revoke(Collection<TopicPartition> partitions) {
         partitions.forEach(next::remove);
+        partitions.forEach(notBefore::remove);
         tracker.remove(partitions);
     }
 

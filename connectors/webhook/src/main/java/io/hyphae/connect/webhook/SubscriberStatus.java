@@ -20,9 +20,11 @@ import java.util.TreeMap;
  *
  * @param paused why delivery is stopped (410 Gone, an invalid definition), or empty
  * @param behind whether its backlog is at the bound: it takes no records until half of them are complete
+ * @param definedMs when the definition the task delivers with was written to the subscriptions topic
  */
 public record SubscriberStatus(String subscriber, int task, long delivered, long retried, long deadLettered, long filtered,
-                               long pending, Optional<String> paused, boolean behind, Map<String, Long> positions, long updatedMs) {
+                               long pending, Optional<String> paused, boolean behind, Map<String, Long> positions, long definedMs,
+                               long updatedMs) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,6 +50,7 @@ public record SubscriberStatus(String subscriber, int task, long delivered, long
         node.put("behind", behind);
         ObjectNode p = node.putObject("positions");
         positions.forEach(p::put);
+        node.put("defined", definedMs);
         node.put("updated", updatedMs);
         try {
             return JSON.writeValueAsBytes(node);
@@ -64,15 +67,19 @@ public record SubscriberStatus(String subscriber, int task, long delivered, long
             return new SubscriberStatus(n.path("subscriber").asText(), n.path("task").asInt(), n.path("delivered").asLong(),
                     n.path("retried").asLong(), n.path("deadLettered").asLong(), n.path("filtered").asLong(), n.path("pending").asLong(),
                     n.path("paused").isTextual() ? Optional.of(n.path("paused").asText()) : Optional.empty(), n.path("behind").asBoolean(),
-                    positions, n.path("updated").asLong());
+                    positions, n.path("defined").asLong(), n.path("updated").asLong());
         } catch (IOException e) {
             throw new IllegalArgumentException("not a subscriber status: " + e.getMessage(), e);
         }
     }
 
-    /** The reports of every task for one subscriber added up: counts summed, paused if any task is, positions merged. */
+    /**
+     * The reports of every task for one subscriber added up: counts summed, paused if any task is, positions merged, the
+     * definition the one every task delivers with (the oldest they report).
+     */
     public static SubscriberStatus sum(String subscriber, Collection<SubscriberStatus> reports) {
         long delivered = 0, retried = 0, deadLettered = 0, filtered = 0, pending = 0, updated = 0;
+        long defined = reports.isEmpty() ? 0 : Long.MAX_VALUE;
         Optional<String> paused = Optional.empty();
         boolean behind = false;
         Map<String, Long> positions = new TreeMap<>();
@@ -83,12 +90,13 @@ public record SubscriberStatus(String subscriber, int task, long delivered, long
             filtered += r.filtered;
             pending += r.pending;
             updated = Math.max(updated, r.updatedMs);
+            defined = Math.min(defined, r.definedMs);
             behind |= r.behind;
             if (paused.isEmpty()) {
                 paused = r.paused;
             }
             r.positions.forEach((partition, offset) -> positions.merge(partition, offset, Math::max));
         }
-        return new SubscriberStatus(subscriber, -1, delivered, retried, deadLettered, filtered, pending, paused, behind, positions, updated);
+        return new SubscriberStatus(subscriber, -1, delivered, retried, deadLettered, filtered, pending, paused, behind, positions, defined, updated);
     }
 }

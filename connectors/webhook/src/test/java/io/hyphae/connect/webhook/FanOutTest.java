@@ -46,6 +46,9 @@ class FanOutTest {
     private TestSinkTaskContext context;
     private FanOut fanOut;
 
+    /** What the broker says is the end of the committed records, for start offsets (an open transaction holds it back). */
+    private long endOfCommitted = Long.MAX_VALUE;
+
     /** The consumer's position in the partition, as the worker would move it (rewinds included). */
     private long position;
 
@@ -54,7 +57,7 @@ class FanOutTest {
         fanOut = new FanOut(CATALOG, "shop", 0, maxBuffered, Map.of(), context,
                 (partition, timestampMs) -> {
                     startLookups.incrementAndGet();
-                    return timestampMs;
+                    return Math.min(timestampMs, endOfCommitted);
                 },
                 (subscriber, partition) -> storedPositions.containsKey(subscriber)
                         ? OptionalLong.of(storedPositions.get(subscriber)) : OptionalLong.empty(),
@@ -156,6 +159,21 @@ class FanOutTest {
         assertThat(rewound).containsExactly(6L);
         assertThat(ns(late)).containsExactly(6, 7, 8, 9, 10, 11);
         assertThat(ns(first)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11); // nothing twice
+    }
+
+    @Test
+    void aNewSubscriberSkipsTheRecordsWrittenBeforeItWhenTheBrokerCouldOnlyTellTheEndOfWhatIsCommitted() throws Exception {
+        start(100);
+        TestWebhookServer first = server();
+        fanOut.upsert("first", subscriber(first, null), 0, Optional.empty());
+        consume(3, () -> first.delivered().size() == 3);
+        // registered at 6 while records 3.. were in a transaction still open: the offset lookup answers 3
+        endOfCommitted = 3;
+        TestWebhookServer late = server();
+        fanOut.upsert("late", subscriber(late, null), 6, Optional.empty());
+        consume(10, () -> late.delivered().size() == 4 && first.delivered().size() == 10);
+        assertThat(ns(late)).containsExactly(6, 7, 8, 9);
+        assertThat(rewound).isEmpty();
     }
 
     @Test
