@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * ({@code next >= covered}); otherwise it is out of step (it was behind, paused, just added with an earlier start, or
  * the partition was just assigned) and the task rewinds the partition to the lowest such {@code next}; the others skip
  * what they already had. (Offsets are not contiguous under transactions, so "nothing escaped" is judged against what
- * the stream showed, not against {@code next + 1}.)
+ * the stream showed, not against {@code next + 1}.) A subscriber without a written position starts at the offset of
+ * its start instant (the {@code PUT}, or its {@code from}) and skips the records older than that instant that follow
+ * it, until the first that is not (the offset lookup cannot see into a transaction still open).
  *
  * <p><b>Backlog bound.</b> A subscriber with {@code maxBuffered} incomplete records is <i>behind</i>: it takes nothing
  * until half of them are complete, then catches up through a rewind. Memory is bounded by subscribers ×
@@ -133,7 +135,7 @@ final class FanOut implements AutoCloseable {
         if (existing != null) {
             for (TopicPartition partition : existing.lanes().keySet()) {
                 if (partition.topic().equals(subscriber.topic())) {
-                    subscriber.lane(partition, existing.position(partition));
+                    subscriber.carry(existing, partition);
                 }
             }
             drop(existing);

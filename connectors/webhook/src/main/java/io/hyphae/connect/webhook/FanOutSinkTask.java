@@ -131,11 +131,11 @@ public class FanOutSinkTask extends SinkTask {
 
     @Override
     public void stop() {
-        if (fanOut != null) {
-            fanOut.close();
-        }
         if (producer != null && fanOut != null) {
             report(System.currentTimeMillis());
+        }
+        if (fanOut != null) {
+            fanOut.close();
         }
         if (table != null) {
             table.close();

@@ -156,6 +156,15 @@ final class RuntimeSubscriber {
         notBefore.put(partition, timestampMs);
     }
 
+    /** Takes over the lane of the definition it replaces: its position, and its start instant if it has not passed it yet. */
+    void carry(RuntimeSubscriber previous, TopicPartition partition) {
+        next.put(partition, previous.position(partition));
+        Long start = previous.notBefore.get(partition);
+        if (start != null) {
+            notBefore.put(partition, start);
+        }
+    }
+
     /** Whether the record was written before the subscriber's start: it skips it (its lane moves past it). */
     boolean before(SinkRecord record, TopicPartition partition) {
         Long start = notBefore.get(partition);
