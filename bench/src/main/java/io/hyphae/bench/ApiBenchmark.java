@@ -64,7 +64,7 @@ public final class ApiBenchmark {
     static final int PARTITIONS = 3;
 
     record Options(int records, int subscribers, int maxInFlight, int latencyMs, int clients, int singleRequests, int batchRequests,
-                   Path results, Path work, Path plugins) {
+                   boolean fanOut, Path results, Path work, Path plugins) {
         static Options parse(String[] args) {
             Map<String, String> a = new HashMap<>();
             for (int i = 0; i + 1 < args.length; i += 2) {
@@ -73,7 +73,7 @@ public final class ApiBenchmark {
             return new Options(Integer.parseInt(a.getOrDefault("records", "20000")), Integer.parseInt(a.getOrDefault("subscribers", "100")),
                     Integer.parseInt(a.getOrDefault("max-in-flight", "16")), Integer.parseInt(a.getOrDefault("receiver-latency-ms", "1")),
                     Integer.parseInt(a.getOrDefault("clients", "8")), Integer.parseInt(a.getOrDefault("single-requests", "4000")),
-                    Integer.parseInt(a.getOrDefault("batch-requests", "200")), Path.of(a.getOrDefault("results", "bench/results")),
+                    Integer.parseInt(a.getOrDefault("batch-requests", "200")), !"false".equals(a.getOrDefault("fan-out", "true")), Path.of(a.getOrDefault("results", "bench/results")),
                     Path.of(a.getOrDefault("work", "bench/target/work")), Path.of(a.getOrDefault("plugins", LocalConnect.WEBHOOK_PLUGIN)));
         }
     }
@@ -97,6 +97,10 @@ public final class ApiBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // What ApiServer sets for hyphae serve; the receiver's HttpServer is made first here, which fixes it for the JVM.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         ApiBenchmark bench = new ApiBenchmark(Options.parse(args), m -> System.out.println(LocalTime.now().withNano(0) + " " + m));
         bench.run();
     }
@@ -118,8 +122,10 @@ public final class ApiBenchmark {
             bootstrap = kafka.start(log);
             connect = new ConnectRestClient(worker.ensureRunning(log));
             // one subscriber first, on a worker that has delivered nothing yet: a warm JVM is in the 100 subscribers' favour
-            deliveries.add(fanOut(1));
-            deliveries.add(fanOut(options.subscribers()));
+            if (options.fanOut()) {
+                deliveries.add(fanOut(1));
+                deliveries.add(fanOut(options.subscribers()));
+            }
             ingests.addAll(ingest());
         } finally {
             worker.stop(log);
@@ -326,8 +332,8 @@ public final class ApiBenchmark {
     private String report(List<Delivery> deliveries, List<Ingest> ingests, double runSeconds, String loadBefore, String loadAfter) {
         StringBuilder r = new StringBuilder();
         r.append("# HTTP API benchmark, ").append(LocalDate.now()).append("\n\n");
-        r.append(String.format(Locale.ROOT, "Run: `bench/api.sh%s`, %.0f s in all; %d cores; load average before `%s`, after `%s`.%n%n",
-                "", runSeconds, Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter));
+        r.append(String.format(Locale.ROOT, "Run: `bench/api.sh`, %.0f s in all; %d cores; load average before `%s`, after `%s`.%n%n",
+                runSeconds, Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter));
         r.append("## Fan-out delivery\n\n");
         r.append(String.format(Locale.ROOT, "A fresh local broker and Connect worker; %,d records on a stage topic of %d partitions; the fan-out "
                 + "connector with one task; a receiver on loopback answering 204 after %d ms; `maxInFlight` %d per subscriber. One "
