@@ -152,6 +152,7 @@ class RuntimeSubscribersIT {
     /** A running application: the stream app, the API and the fan-out connector (with {@code overrides}). */
     private final class Application implements AutoCloseable {
         final String name;
+        final Path file;
         final RouteFile routes;
         final Properties client = new Properties();
         final HyphaeApplication app;
@@ -163,7 +164,7 @@ class RuntimeSubscribersIT {
 
         Application(String prefix, Map<String, String> overrides) throws Exception {
             name = Kafka.unique(prefix);
-            Path file = dir.resolve(name + ".yaml");
+            file = dir.resolve(name + ".yaml");
             Files.writeString(file, """
                     application: %1$s
                     topics: { replicationFactor: 1 }
@@ -331,6 +332,12 @@ class RuntimeSubscribersIT {
             assertThat(all.path("delivered").asLong()).isGreaterThanOrEqualTo(down + 30);
             assertThat(all.path("deadLettered").asLong()).isZero();
             assertThat(all.path("paused").asBoolean()).isFalse();
+
+            // connectors status finds the fan-out connector (the subscriptions topic exists) and what it reported
+            Cli status = Cli.run("connectors", "status", a.file.toString(), "-b", kafka.bootstrapServers(), "--connect-url", connectUrl);
+            assertThat(status.code()).as(status.out() + status.err()).isZero();
+            assertThat(status.out()).contains("connector " + a.connector() + ": RUNNING").contains("  all: delivered ")
+                    .doesNotContain("  hot: ");
         }
     }
 
