@@ -39,6 +39,8 @@ export interface Subscriber {
   };
   secret?: string | string[];
   allowNetworks?: string[];
+  /** API subscribers only: start at the first event written at or after this ISO-8601 instant. */
+  from?: string;
 }
 
 export interface Written {
@@ -46,6 +48,32 @@ export interface Written {
   topic: string;
   deadLetterTopic: string;
   subscriptions: string;
+  /** The record's timestamp: a new subscriber receives the events written after it (unless it has from). */
+  writtenAt: string;
+}
+
+/** A subscriber's delivery as the fan-out connector last reported it. */
+export interface SubscriberStatus {
+  name: string;
+  /** Whether any task reported on it yet; false: every count is 0. */
+  reported: boolean;
+  delivered: number;
+  retried: number;
+  deadLettered: number;
+  filtered: number;
+  /** Events taken but not complete yet. */
+  pending: number;
+  /** Nothing is sent (410 Gone, or a definition that cannot be delivered); a PUT resumes it. */
+  paused: boolean;
+  reason?: string | null;
+  /** Its backlog is at the bound: it takes no events until half of them are complete. */
+  behind: boolean;
+  deadLetterTopic?: string;
+  /** When the definition every task delivers with was written: once it is a PUT's writtenAt, the change is in effect. */
+  definedAt?: string | null;
+  /** Per <topic>-<partition>, the offset before which every event is complete for it. */
+  positions?: Record<string, number>;
+  updated?: string | null;
 }
 
 export interface Problem {
@@ -55,7 +83,8 @@ export interface Problem {
   column: number;
 }
 
-export declare const OPERATIONS: Readonly<Record<'sendEvents' | 'listSubscribers' | 'putSubscriber' | 'getSubscriber' | 'deleteSubscriber',
+export declare const OPERATIONS: Readonly<Record<'sendEvents' | 'listSubscribers' | 'putSubscriber' | 'getSubscriber' | 'deleteSubscriber'
+  | 'getSubscriberStatus',
   { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: string }>>;
 
 export declare class HyphaeError extends Error {
@@ -71,4 +100,5 @@ export declare class HyphaeClient {
   putSubscriber(name: string, fields: Subscriber): Promise<Written>;
   getSubscriber(name: string): Promise<Subscriber | undefined>;
   deleteSubscriber(name: string): Promise<boolean>;
+  getSubscriberStatus(name: string): Promise<SubscriberStatus | undefined>;
 }

@@ -7,6 +7,7 @@ export const OPERATIONS = Object.freeze({
   putSubscriber: { method: 'PUT', path: '/v1/subscribers/{name}' },
   getSubscriber: { method: 'GET', path: '/v1/subscribers/{name}' },
   deleteSubscriber: { method: 'DELETE', path: '/v1/subscribers/{name}' },
+  getSubscriberStatus: { method: 'GET', path: '/v1/subscribers/{name}/status' },
 });
 
 /** A refused request: the HTTP status, the API's error code and message, and a subscriber's problems (422). */
@@ -65,6 +66,16 @@ export class HyphaeClient {
       return true;
     } catch (e) {
       if (e instanceof HyphaeError && e.status === 404) return false;
+      throw e;
+    }
+  }
+
+  /** What was delivered to a subscriber (counts, backlog, paused), or undefined when there is no such subscriber. */
+  async getSubscriberStatus(name) {
+    try {
+      return await this.#call('getSubscriberStatus', { name });
+    } catch (e) {
+      if (e instanceof HyphaeError && e.status === 404) return undefined;
       throw e;
     }
   }

@@ -38,7 +38,12 @@ test('manages a subscriber; an invalid one comes back with its field paths', { s
   assert.equal(written.name, 'sdk-hook');
   assert.deepEqual(await client.getSubscriber('sdk-hook'), fields);
   assert.ok('sdk-hook' in (await client.listSubscribers()));
+  const status = await client.getSubscriberStatus('sdk-hook');
+  assert.equal(status.name, 'sdk-hook');
+  assert.equal(typeof status.delivered, 'number');
+  assert.equal(typeof status.paused, 'boolean');
   assert.equal(await client.deleteSubscriber('sdk-hook'), true);
   assert.equal(await client.getSubscriber('sdk-hook'), undefined);
   assert.equal(await client.deleteSubscriber('sdk-hook'), false);
+  assert.equal(await client.getSubscriberStatus('sdk-hook'), undefined);
 });

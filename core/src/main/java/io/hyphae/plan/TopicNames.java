@@ -13,6 +13,7 @@ import java.util.Locale;
  *       {@code <application>-<route>.<stage>.<store>-changelog}</li>
  *   <li>dead-letter topic of a webhook subscriber: {@code <application>.subscriber.<name>.dlq}</li>
  *   <li>subscribers kept as data (the HTTP API's): {@code <application>.subscribers}, compacted</li>
+ *   <li>their delivery status: {@code <application>.subscribers.status}, compacted</li>
  *   <li>dead-letter topic of a protocol bridge: {@code <application>.bridge.<name>.dlq}</li>
  * </ul>
  * and the names of what Hyphae creates outside Kafka for a table fed from PostgreSQL: its connector
@@ -35,7 +36,12 @@ public final class TopicNames {
     }
 
     public static String subscriberDeadLetter(String application, String subscriber) {
-        return application + ".subscriber." + subscriber + "." + DEAD_LETTER_SUFFIX;
+        return subscriberDeadLetterPrefix(application) + subscriber + "." + DEAD_LETTER_SUFFIX;
+    }
+
+    /** What every subscriber's dead-letter topic starts with (an ACL prefix for subscribers that come and go). */
+    public static String subscriberDeadLetterPrefix(String application) {
+        return application + ".subscriber.";
     }
 
     /** The Kafka Connect connector that delivers to a subscriber; its consumer group is {@code connect-<name>}. */
@@ -46,6 +52,19 @@ public final class TopicNames {
     /** The compacted topic of subscribers kept as data, one record per subscriber keyed by its name. */
     public static String subscriptions(String application) {
         return application + ".subscribers";
+    }
+
+    /** The compacted topic where the fan-out connector reports each runtime subscriber's counts and positions. */
+    public static String subscriberStatus(String application) {
+        return subscriptions(application) + ".status";
+    }
+
+    /**
+     * The Kafka Connect connector that delivers the subscribers kept as data (one connector for all of them, reading
+     * the stage topics once); its consumer group is {@code connect-<name>}.
+     */
+    public static String fanOutConnector(String application) {
+        return application + "-subscribers";
     }
 
     /** The Kafka Connect connector (Debezium) that keeps a table's topic equal to its database table. */

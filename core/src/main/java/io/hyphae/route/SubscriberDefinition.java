@@ -2,6 +2,7 @@ package io.hyphae.route;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +22,7 @@ public record SubscriberDefinition(String name, Location location, Optional<Stag
                                    Format format, KeyFormat keyFormat, URI url, String method, Optional<Expression> filter,
                                    Optional<Expression> body, Map<String, Expression> headers, Map<String, Expression> query,
                                    Duration timeout, int maxInFlight, Ordering ordering, Retry retry, List<Secret> secrets,
-                                   List<String> allowNetworks) {
+                                   List<String> allowNetworks, Optional<Instant> from) {
 
     /** {@code <route>.<stage>} as written. */
     public record StageRef(String route, String stage, Location location, String path) {

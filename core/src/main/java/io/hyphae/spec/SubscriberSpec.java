@@ -21,6 +21,7 @@ import io.hyphae.spec.field.Values;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -108,11 +109,17 @@ public final class SubscriberSpec {
             "CIDR blocks (`127.0.0.1/32`, `10.0.0.0/8`, `fd00::/8`) of non-public addresses the URL may reach; see "
                     + "[Security](#security).").example("[127.0.0.1/32]");
 
+    static final Field<Instant> FROM = Field.optional("from", Shapes.timestamp(),
+            "HTTP API subscribers only: a new subscriber starts at the first event written at or after this instant (earlier "
+                    + "ones too, as far as the topic still holds them). A change of an existing subscriber keeps its position. In a route "
+                    + "file it is refused: a file's subscriber starts where its connector's consumer group starts.")
+            .defaultText("the events written after it was registered").example("2026-12-01T08:00:00Z");
+
     public static final Fields FIELDS = Fields.of("A webhook: receives the events of a stage topic (or any topic) for which its "
                     + "filter holds, delivered by a Kafka Connect sink connector <application>-subscriber-<name>; failed "
                     + "deliveries land on <application>.subscriber.<name>.dlq.",
                     STAGE, TOPIC, FORMAT, KEY_FORMAT, URL, METHOD, FILTER, BODY, HEADERS, QUERY, TIMEOUT, MAX_IN_FLIGHT, ORDERING,
-                    RETRY, SECRET, ALLOW_NETWORKS)
+                    RETRY, SECRET, ALLOW_NETWORKS, FROM)
             .exactlyOne(STAGE, TOPIC, "a subscriber names either the 'stage' it subscribes to (<route>.<stage>) or a 'topic'")
             .onlyWith(FORMAT, TOPIC, "a stage topic has the format of its route; 'format' applies with 'topic' only")
             .onlyWith(KEY_FORMAT, TOPIC, "a stage topic has the key format of its route; 'keyFormat' applies with 'topic' only");
@@ -126,7 +133,7 @@ public final class SubscriberSpec {
                 v.get(STAGE), v.get(TOPIC), v.value(FORMAT), v.value(KEY_FORMAT), v.value(URL), v.value(METHOD), v.get(FILTER),
                 v.get(BODY), v.get(HEADERS).orElse(Map.of()), v.get(QUERY).orElse(Map.of()), v.value(TIMEOUT),
                 v.value(MAX_IN_FLIGHT), v.value(ORDERING), v.get(RETRY).orElse(Retry.DEFAULT), v.get(SECRET).orElse(List.of()),
-                v.get(ALLOW_NETWORKS).orElse(List.of())));
+                v.get(ALLOW_NETWORKS).orElse(List.of()), v.get(FROM)));
     }
 
     private static Optional<StageRef> stageRef(YamlNode node) {

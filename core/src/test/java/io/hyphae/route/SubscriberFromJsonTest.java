@@ -4,6 +4,7 @@ import io.hyphae.plan.CheckedSubscriber;
 import io.hyphae.route.loader.RouteFileLoader;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +48,30 @@ class SubscriberFromJsonTest {
         RouteFileException cel = catchThrowableOfType(RouteFileException.class, () -> loader.subscriber(FILE, "body", "audit",
                 "{\"stage\": \"orders.checked\", \"url\": \"https://example.com/h\", \"filter\": \"value.id +\"}"));
         assertThat(cel.problems()).extracting(Problem::path).containsExactly("filter");
+    }
+
+    @Test
+    void fromIsAnInstantForAnApiSubscriberAndRefusedInARouteFile() {
+        CheckedSubscriber s = loader.subscriber(FILE, "body", "audit",
+                "{\"stage\": \"orders.checked\", \"url\": \"https://example.com/h\", \"from\": \"2026-12-01T08:00:00+01:00\"}");
+        assertThat(s.definition().from()).contains(Instant.parse("2026-12-01T07:00:00Z"));
+        RouteFileException bad = catchThrowableOfType(RouteFileException.class, () -> loader.subscriber(FILE, "body", "audit",
+                "{\"stage\": \"orders.checked\", \"url\": \"https://example.com/h\", \"from\": \"yesterday\"}"));
+        assertThat(bad.problems()).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("from");
+            assertThat(p.message()).contains("ISO-8601");
+        });
+        RouteFileException inFile = catchThrowableOfType(RouteFileException.class, () -> new RouteFileLoader(n -> null).load("routes.yaml", """
+                application: shop
+                routes:
+                  orders:
+                    from: shop.orders
+                    stages:
+                      - checked: { validate: { required: [id] } }
+                subscribers:
+                  audit: { stage: orders.checked, url: "https://example.com/h", from: "2026-12-01T08:00:00Z" }
+                """));
+        assertThat(inFile.problems()).extracting(Problem::path).containsExactly("subscribers.audit.from");
     }
 
     @Test

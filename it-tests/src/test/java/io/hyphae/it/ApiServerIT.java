@@ -131,16 +131,28 @@ class ApiServerIT {
             assertThat(unknownStage.statusCode()).isEqualTo(422);
             assertThat(unknownStage.body()).contains("\"path\":\"stage\"").contains("did you mean 'checked'");
 
+            // The fan-out connector reads the file's stage topics: another topic is refused.
+            HttpResponse<String> otherTopic = authorized("PUT", "/v1/subscribers/audit",
+                    "{\"topic\": \"" + name + ".orders\", \"url\": \"https://example.com/h\"}");
+            assertThat(otherTopic.statusCode()).as(otherTopic.body()).isEqualTo(422);
+            assertThat(otherTopic.body()).contains("\"path\":\"topic\"").contains("is not a stage topic");
+
             String audit = "{\"stage\": \"orders.checked\", \"url\": \"https://example.com/hooks/orders\", \"filter\": \"value.id > 1\"}";
             HttpResponse<String> written = authorized("PUT", "/v1/subscribers/audit", audit);
             assertThat(written.statusCode()).as(written.body()).isEqualTo(200);
             assertThat(JSON.readTree(written.body()).get("topic").asText()).isEqualTo(name + ".orders.checked");
             assertThat(JSON.readTree(authorized("GET", "/v1/subscribers/audit", null).body())).isEqualTo(JSON.readTree(audit));
             assertThat(JSON.readTree(authorized("GET", "/v1/subscribers", null).body()).has("audit")).isTrue();
+            // no fan-out connector runs here: nothing reported yet, every count 0
+            JsonNode status = JSON.readTree(authorized("GET", "/v1/subscribers/audit/status", null).body());
+            assertThat(status.get("reported").asBoolean()).isFalse();
+            assertThat(status.get("delivered").asLong()).isZero();
+            assertThat(status.get("deadLetterTopic").asText()).isEqualTo(name + ".subscriber.audit.dlq");
             assertThat(kafka.readCommitted(name + ".subscribers", 1, Duration.ofSeconds(10))).extracting(Kafka.Text::key).containsExactly("audit");
             assertThat(authorized("DELETE", "/v1/subscribers/audit", null).statusCode()).isEqualTo(204);
             assertThat(authorized("GET", "/v1/subscribers/audit", null).statusCode()).isEqualTo(404);
             assertThat(authorized("DELETE", "/v1/subscribers/audit", null).statusCode()).isEqualTo(404);
+            assertThat(authorized("GET", "/v1/subscribers/audit/status", null).statusCode()).isEqualTo(404);
 
             // The document is public; the rest is not.
             HttpResponse<String> openApi = call("GET", "/v1/openapi.json", null);

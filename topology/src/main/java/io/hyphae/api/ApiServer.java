@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.hyphae.connect.SubscriberStatuses;
+import io.hyphae.connect.webhook.SubscriberStatus;
 import io.hyphae.format.Formats;
 import io.hyphae.plan.CheckedSubscriber;
 import io.hyphae.plan.TopicNames;
@@ -23,6 +25,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,16 +39,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The HTTP API of {@code hyphae serve}: events into the routes' input topics, and subscribers kept in the topic
- * {@code <application>.subscribers}. Every call but {@code GET /v1/openapi.json} needs the bearer token.
+ * The HTTP API of {@code hyphae serve}: events into the routes' input topics, subscribers kept in the topic
+ * {@code <application>.subscribers}, and their delivery status from {@code <application>.subscribers.status}. Every call but {@code GET /v1/openapi.json} needs the bearer token.
  */
 public final class ApiServer implements AutoCloseable {
+
+    /**
+     * The JDK's HttpServer writes a response's headers and body in two segments and, by default, without TCP_NODELAY:
+     * with the client's delayed acknowledgement, every answer with a body then waits about 40 ms (measured by
+     * bench/api.sh: 3 times fewer requests per second). The property is read once per JVM, when its first HttpServer
+     * is made, so it is set here, before {@code hyphae serve} makes one, unless it was given.
+     */
+    static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
+    static {
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
+    }
 
     public static final int MAX_BATCH = 1_000;
     public static final int DEFAULT_MAX_BODY = 1 << 20;
     private static final int IDEMPOTENCY_KEYS = 100_000;
     private static final Pattern EVENTS = Pattern.compile("/v1/topics/([^/]+)/events");
     private static final Pattern SUBSCRIBER = Pattern.compile("/v1/subscribers/([^/]+)");
+    private static final Pattern SUBSCRIBER_STATUS = Pattern.compile("/v1/subscribers/([^/]+)/status");
+    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(30);
 
     private final RouteFile file;
     private final Properties clientProperties;
@@ -73,6 +93,7 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer start() throws IOException, InterruptedException {
         String topic = TopicNames.subscriptions(file.application());
         createCompacted(topic);
+        createCompacted(TopicNames.subscriberStatus(file.application()));
         Properties p = new Properties();
         p.putAll(clientProperties);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -134,6 +155,7 @@ public final class ApiServer implements AutoCloseable {
             }
             Matcher events = EVENTS.matcher(path);
             Matcher subscriber = SUBSCRIBER.matcher(path);
+            Matcher status = SUBSCRIBER_STATUS.matcher(path);
             if (events.matches()) {
                 if (!method.equals("POST")) {
                     notAllowed(exchange, "POST");
@@ -148,6 +170,12 @@ public final class ApiServer implements AutoCloseable {
                 ObjectNode all = HttpExchanges.JSON.createObjectNode();
                 subscriptions.all().forEach(all::set);
                 HttpExchanges.json(exchange, 200, all);
+            } else if (status.matches()) {
+                if (!method.equals("GET")) {
+                    notAllowed(exchange, "GET");
+                    return;
+                }
+                status(exchange, decode(status.group(1)));
             } else if (subscriber.matches()) {
                 subscriber(exchange, method, decode(subscriber.group(1)));
             } else {
@@ -206,12 +234,13 @@ public final class ApiServer implements AutoCloseable {
                     HttpExchanges.json(exchange, 422, problems(e));
                     return;
                 }
-                subscriptions.put(name, fields);
+                long writtenMs = subscriptions.put(name, fields);
                 ObjectNode written = HttpExchanges.JSON.createObjectNode();
                 written.put("name", name);
                 written.put("topic", checked.topic());
                 written.put("deadLetterTopic", checked.deadLetterTopic());
                 written.put("subscriptions", subscriptions.topic());
+                written.put("writtenAt", Instant.ofEpochMilli(writtenMs).toString());
                 HttpExchanges.json(exchange, 200, written);
             }
             case "GET" -> {
@@ -232,6 +261,46 @@ public final class ApiServer implements AutoCloseable {
             }
             default -> notAllowed(exchange, "PUT, GET, DELETE");
         }
+    }
+
+    /** What the fan-out connector's tasks last reported for the subscriber, added up. */
+    private void status(HttpExchange exchange, String name) throws IOException {
+        if (subscriptions.get(name).isEmpty()) {
+            HttpExchanges.error(exchange, 404, "not-found", "no subscriber '" + name + "'");
+            return;
+        }
+        Optional<SubscriberStatus> reported = Optional.ofNullable(
+                SubscriberStatuses.read(clientProperties, TopicNames.subscriberStatus(file.application()), STATUS_TIMEOUT).get(name));
+        SubscriberStatus s = reported.orElse(SubscriberStatus.sum(name, List.of()));
+        ObjectNode body = HttpExchanges.JSON.createObjectNode();
+        body.put("name", name);
+        body.put("reported", reported.isPresent());
+        body.put("delivered", s.delivered());
+        body.put("retried", s.retried());
+        body.put("deadLettered", s.deadLettered());
+        body.put("filtered", s.filtered());
+        body.put("pending", s.pending());
+        body.put("paused", s.paused().isPresent());
+        if (s.paused().isPresent()) {
+            body.put("reason", s.paused().get());
+        } else {
+            body.putNull("reason");
+        }
+        body.put("behind", s.behind());
+        if (reported.isPresent()) {
+            body.put("definedAt", Instant.ofEpochMilli(s.definedMs()).toString());
+        } else {
+            body.putNull("definedAt");
+        }
+        body.put("deadLetterTopic", TopicNames.subscriberDeadLetter(file.application(), name));
+        ObjectNode positions = body.putObject("positions");
+        s.positions().forEach(positions::put);
+        if (reported.isPresent()) {
+            body.put("updated", Instant.ofEpochMilli(s.updatedMs()).toString());
+        } else {
+            body.putNull("updated");
+        }
+        HttpExchanges.json(exchange, 200, body);
     }
 
     private static ObjectNode problems(RouteFileException e) {

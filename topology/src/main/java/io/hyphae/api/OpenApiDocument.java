@@ -26,7 +26,7 @@ public final class OpenApiDocument {
         info.put("title", "Hyphae API");
         info.put("version", "1");
         info.put("description", "Send events into the routes of a route file, and manage webhook subscribers kept in the "
-                + "topic <application>.subscribers. Served by `hyphae serve FILE`; every call but this document needs "
+                + "topic <application>.subscribers, delivered by the fan-out connector <application>-subscribers. Served by `hyphae serve FILE`; every call but this document needs "
                 + "`Authorization: Bearer <token>`.");
         doc.putArray("security").addObject().putArray("bearer");
         ObjectNode paths = doc.putObject("paths");
@@ -84,6 +84,17 @@ public final class OpenApiDocument {
         deleteResponses.putObject("204").put("description", "Removed (a tombstone in the subscriptions topic).");
         errors(deleteResponses, "401", "404");
 
+        ObjectNode status = paths.putObject("/v1/subscribers/{name}/status");
+        param(status.putArray("parameters"), "name", "path", true, "The subscriber's name.");
+        ObjectNode getStatus = status.putObject("get");
+        getStatus.put("summary", "What was delivered to a subscriber");
+        getStatus.put("operationId", "getSubscriberStatus");
+        getStatus.put("description", "Added up from what the fan-out connector's tasks last wrote to <application>.subscribers.status "
+                + "(every second, and at each offset commit).");
+        ObjectNode statusResponses = getStatus.putObject("responses");
+        response(statusResponses, "200", "The subscriber's counts, backlog and state.", "SubscriberStatus");
+        errors(statusResponses, "401", "404");
+
         ObjectNode components = doc.putObject("components");
         components.putObject("securitySchemes").putObject("bearer").put("type", "http").put("scheme", "bearer");
         ObjectNode schemas = components.putObject("schemas");
@@ -92,6 +103,7 @@ public final class OpenApiDocument {
         schemas.set("Written", written());
         schemas.set("Error", error());
         schemas.set("Problems", problems());
+        schemas.set("SubscriberStatus", subscriberStatus());
         SchemaWriter writer = new SchemaWriter();
         schemas.set("Subscriber", SubscriberSpec.FIELDS.schema(writer));
         writer.defs().forEach(schemas::set);
@@ -174,6 +186,47 @@ public final class OpenApiDocument {
         p.putObject("topic").put("type", "string").put("description", "The topic the subscriber reads.");
         p.putObject("deadLetterTopic").put("type", "string");
         p.putObject("subscriptions").put("type", "string").put("description", "The subscriptions topic it was written to.");
+        p.putObject("writtenAt").put("type", "string").put("format", "date-time").put("description",
+                "The record's timestamp: a new subscriber receives the events written after it (unless it has 'from').");
+        return s;
+    }
+
+    private static ObjectNode subscriberStatus() {
+        ObjectNode s = object("A subscriber's delivery, as the fan-out connector reported it: counts since it was added (a task "
+                + "that restarts carries them on; the requests of the last second before a crash may be counted again).");
+        ArrayNode required = s.putArray("required");
+        ObjectNode p = s.putObject("properties");
+        p.putObject("name").put("type", "string");
+        p.putObject("reported").put("type", "boolean").put("description", "Whether any task reported on it yet; false: every count is 0.");
+        for (String[] count : new String[][] {
+                {"delivered", "Requests answered with 2xx."},
+                {"retried", "Attempts that were retried."},
+                {"deadLettered", "Events written to its dead-letter topic."},
+                {"filtered", "Events its filter skipped."},
+                {"pending", "Events taken but not complete yet (in flight or waiting for a retry)."}}) {
+            p.putObject(count[0]).put("type", "integer").put("minimum", 0).put("description", count[1]);
+        }
+        p.putObject("paused").put("type", "boolean").put("description", "Nothing is sent: it answered 410 Gone, or its definition "
+                + "cannot be delivered. Writing it again (PUT) resumes it where it stopped.");
+        p.putObject("reason").putArray("type").add("string").add("null");
+        p.putObject("behind").put("type", "boolean").put("description",
+                "Its backlog is at the bound: it takes no events until half of them are complete, then catches up.");
+        p.putObject("deadLetterTopic").put("type", "string");
+        ObjectNode defined = p.putObject("definedAt");
+        defined.putArray("type").add("string").add("null");
+        defined.put("format", "date-time");
+        defined.put("description", "When the definition every task delivers with was written: once it is a PUT's writtenAt, the change is in effect.");
+        ObjectNode positions = p.putObject("positions");
+        positions.put("type", "object");
+        positions.put("description", "Per <topic>-<partition>, the offset before which every event is complete for it.");
+        positions.putObject("additionalProperties").put("type", "integer");
+        ObjectNode updated = p.putObject("updated");
+        updated.putArray("type").add("string").add("null");
+        updated.put("format", "date-time");
+        updated.put("description", "When the latest report was written.");
+        for (String name : new String[] {"name", "reported", "delivered", "retried", "deadLettered", "filtered", "pending", "paused", "behind"}) {
+            required.add(name);
+        }
         return s;
     }
 

@@ -2,7 +2,10 @@ package io.hyphae.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hyphae.client.TopicReader;
+import io.hyphae.connect.webhook.StageCatalog;
 import io.hyphae.plan.CheckedSubscriber;
+import io.hyphae.route.Problem;
+import io.hyphae.route.RouteFileException;
 import io.hyphae.route.RouteFile;
 import io.hyphae.route.loader.RouteFileLoader;
 import org.apache.kafka.clients.producer.Producer;
@@ -11,11 +14,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 
 /**
  * Subscriptions as data: one record per subscriber in the compacted topic {@code <application>.subscribers}, keyed by
@@ -31,27 +37,40 @@ final class Subscriptions {
     private final String topic;
     private final Producer<byte[], byte[]> producer;
     private final Properties clientProperties;
+    private static final String SOURCE = "request body";
+
     private final RouteFileLoader loader = new RouteFileLoader(variable -> null);
+    private final Set<String> stageTopics;
 
     Subscriptions(RouteFile file, String topic, Producer<byte[], byte[]> producer, Properties clientProperties) {
         this.file = file;
         this.topic = topic;
         this.producer = producer;
         this.clientProperties = clientProperties;
+        this.stageTopics = StageCatalog.of(file).stages().stream().map(StageCatalog.Stage::topic).collect(Collectors.toSet());
     }
 
     String topic() {
         return topic;
     }
 
-    /** Checks the subscriber; throws the problems (paths relative to the subscriber) when it is not valid. */
+    /**
+     * Checks the subscriber; throws the problems (paths relative to the subscriber) when it is not valid. It must read a
+     * stage topic of the file: the fan-out connector reads those.
+     */
     CheckedSubscriber check(String name, byte[] body) {
-        return loader.subscriber(file, "request body", name, new String(body, StandardCharsets.UTF_8));
+        CheckedSubscriber checked = loader.subscriber(file, SOURCE, name, new String(body, StandardCharsets.UTF_8));
+        if (!stageTopics.contains(checked.topic())) {
+            throw new RouteFileException(List.of(new Problem(checked.definition().location(), "topic", "'" + checked.topic()
+                    + "' is not a stage topic of " + file.application() + "; subscribers of the API read the stage topics of the route file "
+                    + "(give 'stage' as <route>.<stage>)")));
+        }
+        return checked;
     }
 
-    /** Writes the subscriber (already checked) and waits for the broker. */
-    void put(String name, JsonNode fields) throws IOException, InterruptedException, ExecutionException {
-        producer.send(new ProducerRecord<>(topic, name.getBytes(StandardCharsets.UTF_8), HttpExchanges.JSON.writeValueAsBytes(fields))).get();
+    /** Writes the subscriber (already checked) and waits for the broker; returns the record's timestamp. */
+    long put(String name, JsonNode fields) throws IOException, InterruptedException, ExecutionException {
+        return producer.send(new ProducerRecord<>(topic, name.getBytes(StandardCharsets.UTF_8), HttpExchanges.JSON.writeValueAsBytes(fields))).get().timestamp();
     }
 
     void delete(String name) throws InterruptedException, ExecutionException {

@@ -50,6 +50,10 @@ final class AclsCommand implements Callable<Integer> {
             description = "The principal of the Kafka Connect worker that runs the file's table sources and subscribers (default ${DEFAULT-VALUE}).")
     String connectPrincipal;
 
+    @Option(names = "--runtime-subscribers",
+            description = "Also what the fan-out connector <application>-subscribers needs, which delivers the subscribers of the HTTP API (hyphae serve).")
+    boolean runtimeSubscribers;
+
     @Spec
     CommandSpec spec;
 
@@ -69,6 +73,12 @@ final class AclsCommand implements Callable<Integer> {
                     + " that runs the table sources', subscribers' and bridges' connectors");
             out.println("# (on top of what the worker itself needs: its group, config, offset and status topics)");
             connectorCommands(checked, connectPrincipal).forEach(out::println);
+        }
+        if (runtimeSubscribers) {
+            out.println();
+            out.println("# ACLs for the Kafka Connect worker's principal " + connectPrincipal + " that runs the fan-out connector "
+                    + TopicNames.fanOutConnector(routes.application()) + " of the HTTP API's subscribers");
+            fanOutCommands(checked, connectPrincipal).forEach(out::println);
         }
         out.flush();
         return 0;
@@ -179,6 +189,28 @@ final class AclsCommand implements Callable<Integer> {
                 lines.add(base + ops(List.of("Read", "Describe")) + " --group connect-" + b.connector());
             }
         }
+        return lines;
+    }
+
+    /**
+     * The fan-out connector: read every stage topic (and list its offsets by time) in its group; read the subscriptions
+     * topic, read and write the status topic (creating both when missing); write (and create) each subscriber's
+     * dead-letter topic, {@code <application>.subscriber.<name>.dlq}, named by a prefix since subscribers come and go.
+     */
+    static List<String> fanOutCommands(CheckedFile checked, String principal) {
+        String application = checked.file().application();
+        String base = "kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\" --add --allow-principal " + principal;
+        List<String> lines = new ArrayList<>();
+        for (TopicSpec t : checked.topics()) {
+            if (t.role() == TopicSpec.Role.STAGE) {
+                lines.add(base + ops(List.of("Read")) + " --topic " + t.name());
+            }
+        }
+        lines.add(base + ops(List.of("Read", "Create")) + " --topic " + TopicNames.subscriptions(application));
+        lines.add(base + ops(List.of("Read", "Write", "Create")) + " --topic " + TopicNames.subscriberStatus(application));
+        lines.add(base + ops(List.of("Write", "Create")) + " --topic " + TopicNames.subscriberDeadLetterPrefix(application)
+                + " --resource-pattern-type prefixed");
+        lines.add(base + ops(List.of("Read")) + " --group connect-" + TopicNames.fanOutConnector(application));
         return lines;
     }
 

@@ -3,10 +3,13 @@ package io.hyphae.cli;
 import io.hyphae.connect.ConnectRestClient;
 import io.hyphae.connect.SubscriberConnectors;
 import io.hyphae.connect.TableConnectors;
+import io.hyphae.connect.webhook.FanOutConnectorConfig;
 import io.hyphae.local.LocalConnect;
 import io.hyphae.local.LocalKafka;
 import io.hyphae.plan.CheckedFile;
+import io.hyphae.plan.TopicNames;
 import io.hyphae.route.RouteFile;
+import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -16,6 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /** Where the cluster is and how to talk to it; shared by the commands that connect to Kafka. */
@@ -78,7 +84,8 @@ final class ClientOptions {
      * Returns whether they were applied.
      */
     boolean applyConnectors(CheckedFile checked, String bootstrapServers, Consumer<String> progress) throws IOException, InterruptedException {
-        if (!SubscriberConnectors.any(checked)) {
+        Optional<Properties> runtime = runtimeSubscriptions(checked, bootstrapServers);
+        if (!SubscriberConnectors.any(checked) && runtime.isEmpty()) {
             return false;
         }
         Optional<String> worker = resolveConnect(Optional.of(checked.file()), bootstrapServers, progress);
@@ -88,8 +95,25 @@ final class ClientOptions {
                     + " until 'hyphae connectors apply' runs against one");
             return false;
         }
-        SubscriberConnectors.apply(checked, new ConnectRestClient(worker.get()), progress);
+        SubscriberConnectors.apply(checked, new ConnectRestClient(worker.get()), progress, runtime);
         return true;
+    }
+
+    /**
+     * The Kafka client settings of the fan-out connector's task when the HTTP API's subscribers are in use, that is when
+     * the topic {@code <application>.subscribers} exists ({@code hyphae serve} creates it); empty otherwise.
+     */
+    Optional<Properties> runtimeSubscriptions(CheckedFile checked, String bootstrapServers) throws InterruptedException {
+        if (!FanOutConnectorConfig.applies(checked.file())) {
+            return Optional.empty();
+        }
+        Properties props = clientProperties(Optional.of(checked.file()), bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            boolean inUse = admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(TopicNames.subscriptions(checked.file().application()));
+            return inUse ? Optional.of(props) : Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        }
     }
 
     private static String describe(CheckedFile checked) {
@@ -103,6 +127,9 @@ final class ClientOptions {
         }
         if (!checked.bridges().isEmpty()) {
             parts.add(checked.bridges().size() + " bridge(s)");
+        }
+        if (parts.isEmpty()) {
+            parts.add("subscribers kept by the HTTP API in " + TopicNames.subscriptions(checked.file().application()));
         }
         return String.join(" and ", parts);
     }

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hyphae.connect.ConnectRestClient;
 import io.hyphae.connect.SubscriberConnectors;
+import io.hyphae.connect.SubscriberStatuses;
 import io.hyphae.connect.TableConnectors;
 import io.hyphae.connect.cdc.TableSourceConnectorConfig;
 import io.hyphae.plan.CheckedBridge;
 import io.hyphae.plan.CheckedFile;
 import io.hyphae.route.BridgeDefinition;
 import io.hyphae.plan.CheckedSubscriber;
+import io.hyphae.plan.TopicNames;
+import io.hyphae.local.LocalKafka;
 import io.hyphae.route.Format;
 import io.hyphae.route.PostgresSource;
 import io.hyphae.route.TableDefinition;
@@ -17,12 +20,14 @@ import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +47,8 @@ import java.util.stream.Collectors;
                 + "with a source (named <application>-table-<name>), one webhook sink connector per subscriber, "
                 + "named <application>-subscriber-<name>, with its dead-letter topic <application>.subscriber.<name>.dlq; "
                 + "one MQTT or RabbitMQ connector per bridge, named <application>-bridge-<name>, with its dead-letter topic "
-                + "<application>.bridge.<name>.dlq."},
+                + "<application>.bridge.<name>.dlq; and, when the HTTP API's subscribers are in use (the topic <application>.subscribers "
+                + "exists), one fan-out connector <application>-subscribers for all of them."},
         mixinStandardHelpOptions = true,
         subcommands = {ConnectorsCommand.Render.class, ConnectorsCommand.Apply.class, ConnectorsCommand.Status.class})
 final class ConnectorsCommand implements Runnable {
@@ -69,13 +75,27 @@ final class ConnectorsCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "The route file.")
         Path file;
 
+        @Option(names = "--runtime-subscribers",
+                description = "Also the fan-out connector <application>-subscribers that delivers the subscribers of the HTTP API "
+                        + "(hyphae serve); its task's Kafka settings are the bootstrap servers (-b, kafka.bootstrap, $KAFKA_BOOTSTRAP, else "
+                        + "the local broker's address) and -X properties. 'apply', 'status' and 'run' include it when the topic "
+                        + "<application>.subscribers exists.")
+        boolean runtimeSubscribers;
+
+        @Mixin
+        ClientOptions client;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
-            List<Map<String, Object>> out = SubscriberConnectors.renderAll(checked, false).entrySet().stream()
+            Optional<Properties> runtime = runtimeSubscribers
+                    ? Optional.of(client.clientProperties(Optional.of(checked.file()),
+                            client.bootstrap(Optional.of(checked.file())).orElse(LocalKafka.atDefault().bootstrapServers())))
+                    : Optional.empty();
+            List<Map<String, Object>> out = SubscriberConnectors.renderAll(checked, false, runtime).entrySet().stream()
                     .map(e -> {
                         Map<String, Object> connector = new LinkedHashMap<>();
                         connector.put("name", e.getKey());
@@ -107,15 +127,17 @@ final class ConnectorsCommand implements Runnable {
         public Integer call() throws Exception {
             CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
             var progress = LocalCommand.printer(spec);
-            if (!SubscriberConnectors.any(checked)) {
-                progress.accept(file + " has no subscribers, bridges or table sources: nothing to apply");
+            String bootstrap = client.resolveBootstrap(Optional.of(checked.file()), progress);
+            Optional<Properties> runtime = client.runtimeSubscriptions(checked, bootstrap);
+            if (!SubscriberConnectors.any(checked) && runtime.isEmpty()) {
+                progress.accept(file + " has no subscribers, bridges or table sources, and no subscribers of the HTTP API in "
+                        + TopicNames.subscriptions(checked.file().application()) + ": nothing to apply");
                 return 0;
             }
-            String bootstrap = client.resolveBootstrap(Optional.of(checked.file()), progress);
             // an Avro table's rows are written with the registry the stream app reads them with
             CheckedFile resolved = TableConnectors.sourced(checked.file()).stream().anyMatch(t -> t.format() == Format.AVRO)
                     ? checked.withFile(client.resolveRegistry(checked.file(), progress)) : checked;
-            SubscriberConnectors.apply(resolved, worker(client, checked, bootstrap, progress), progress);
+            SubscriberConnectors.apply(resolved, worker(client, checked, bootstrap, progress), progress, runtime);
             return 0;
         }
     }
@@ -143,12 +165,13 @@ final class ConnectorsCommand implements Runnable {
             CheckedFile checked = RouteFileOption.loadChecked(file, spec.commandLine().getErr());
             var progress = LocalCommand.printer(spec, true);
             PrintWriter out = spec.commandLine().getOut();
-            if (!SubscriberConnectors.any(checked)) {
+            String bootstrap = client.resolveBootstrap(Optional.of(checked.file()), progress);
+            Optional<Properties> runtime = client.runtimeSubscriptions(checked, bootstrap);
+            if (!SubscriberConnectors.any(checked) && runtime.isEmpty()) {
                 out.println(file + " has no subscribers, bridges or table sources");
                 out.flush();
                 return 0;
             }
-            String bootstrap = client.resolveBootstrap(Optional.of(checked.file()), progress);
             ConnectRestClient worker = worker(client, checked, bootstrap, progress);
             boolean healthy = true;
             Properties props = client.clientProperties(Optional.of(checked.file()), bootstrap);
@@ -199,9 +222,36 @@ final class ConnectorsCommand implements Runnable {
                     status.ifPresent(st -> st.tasks().forEach(t -> t.trace().ifPresent(trace ->
                             printReason(out, t.id(), reason(trace), "bridge " + b.definition().name()))));
                 }
+                if (runtime.isPresent()) {
+                    healthy &= runtimeStatus(worker, checked, props, out);
+                }
             }
             out.flush();
             return healthy ? 0 : 1;
+        }
+
+        /** The fan-out connector's state, then per subscriber of the HTTP API what its tasks last reported. */
+        private boolean runtimeStatus(ConnectRestClient worker, CheckedFile checked, Properties props, PrintWriter out) throws Exception {
+            String application = checked.file().application();
+            String name = TopicNames.fanOutConnector(application);
+            Optional<ConnectRestClient.ConnectorStatus> status = status(worker, name);
+            boolean healthy;
+            String state;
+            if (status.isEmpty()) {
+                state = "NOT APPLIED (run 'hyphae connectors apply " + file + "')";
+                healthy = false;
+            } else {
+                ConnectRestClient.ConnectorStatus st = status.get();
+                state = st.connector().state() + ", tasks " + st.tasks().stream().map(t -> t.id() + ":" + t.state()).collect(Collectors.joining(" "));
+                healthy = st.running();
+            }
+            out.printf("subscribers of the HTTP API (%s)%n  connector %s: %s%n", TopicNames.subscriptions(application), name, state);
+            status.ifPresent(st -> st.tasks().forEach(t -> t.trace().ifPresent(trace -> out.printf("  task %d: %s%n", t.id(), reason(trace)))));
+            SubscriberStatuses.read(props, TopicNames.subscriberStatus(application), Duration.ofSeconds(30)).forEach((subscriber, s) ->
+                    out.printf("  %s: delivered %d, retried %d, dead-lettered %d (in %s), filtered out %d, pending %d%s%s%n", subscriber,
+                            s.delivered(), s.retried(), s.deadLettered(), TopicNames.subscriberDeadLetter(application, subscriber), s.filtered(),
+                            s.pending(), s.behind() ? ", behind (at its backlog bound)" : "", s.paused().map(p -> ", PAUSED: " + p).orElse("")));
+            return healthy;
         }
 
         /** A table source: its connector's and task's states, whether it snapshots or streams, and the rows in the table's topic. */

@@ -1,6 +1,9 @@
 package io.hyphae.cli;
 
 import io.hyphae.api.ApiServer;
+import io.hyphae.connect.ConnectRestClient;
+import io.hyphae.connect.SubscriberConnectors;
+import io.hyphae.connect.webhook.FanOutConnectorConfig;
 import io.hyphae.format.Formats;
 import io.hyphae.plan.TopicNames;
 import io.hyphae.route.RouteFile;
@@ -11,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,13 +23,16 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 @Command(name = "serve",
         description = {"Serve the HTTP API of a route file: send events into its routes, manage subscribers.",
             "POST /v1/topics/{topic}/events produces JSON events to a route's input topic (idempotent producer, 202 once the "
                 + "broker has them; Idempotency-Key makes a retry produce once); PUT/GET/DELETE /v1/subscribers/{name} keep "
                 + "subscribers in the compacted topic <application>.subscribers, checked like the route file's. The OpenAPI "
-                + "document is at /v1/openapi.json. Every other call needs 'Authorization: Bearer <token>', the token taken "
+                + "document is at /v1/openapi.json. GET /v1/subscribers/{name}/status tells what was delivered. The fan-out connector "
+                + "<application>-subscribers that delivers them is applied to the Kafka Connect worker (--connect-url, "
+                + "$HYPHAE_CONNECT_URL, else on the local broker the local worker). Every other call needs 'Authorization: Bearer <token>', the token taken "
                 + "from the environment variable --token-env names."},
         mixinStandardHelpOptions = true)
 final class ServeCommand implements Callable<Integer> {
@@ -74,11 +81,32 @@ final class ServeCommand implements Callable<Integer> {
             out.printf("serving the API of %s on http://%s:%d (inputs %s; subscribers in %s); OpenAPI at /v1/openapi.json%n", file,
                     bound.getAddress().getHostAddress(), bound.getPort(), server.inputs(), TopicNames.subscriptions(routes.application()));
             out.flush();
+            applyFanOut(effective, bootstrap, props);
             stopped.await();
             out.println("stopping...");
             out.flush();
         }
         return 0;
+    }
+
+    /** The subscribers written here are delivered by the fan-out connector: create or update it on the worker, if there is one. */
+    private void applyFanOut(RouteFile routes, String bootstrap, Properties props) throws Exception {
+        Consumer<String> progress = LocalCommand.printer(spec, true);
+        if (!FanOutConnectorConfig.applies(routes)) {
+            return;
+        }
+        Optional<String> worker = client.resolveConnect(Optional.of(routes), bootstrap, progress);
+        if (worker.isEmpty()) {
+            progress.accept("warning: no Kafka Connect worker is configured (--connect-url, $" + ClientOptions.CONNECT_ENV + "): the subscribers "
+                    + "are kept but nothing is delivered to them until 'hyphae connectors apply' runs against one");
+            return;
+        }
+        try {
+            SubscriberConnectors.applyFanOut(routes, props, new ConnectRestClient(worker.get()), progress);
+        } catch (IOException e) {
+            progress.accept("warning: could not apply the fan-out connector to " + worker.get() + " (" + e.getMessage() + "): the subscribers "
+                    + "are kept but nothing is delivered to them until 'hyphae connectors apply' succeeds");
+        }
     }
 
     private static InetSocketAddress address(String listen) throws Exception {

@@ -1,5 +1,8 @@
 package io.hyphae.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,6 +142,33 @@ class CommandLineTest {
                 connect + " --operation Read --topic insurance.address-changed.priced",
                 connect + " --operation Write --topic insurance.subscriber.policy-service.dlq",
                 connect + " --operation Read --group connect-insurance-subscriber-policy-service");
+    }
+
+    @Test
+    void aclsAndRenderWithRuntimeSubscribersNameWhatTheFanOutConnectorNeeds() throws Exception {
+        assertThat(run("acls", EXAMPLE, "--runtime-subscribers")).isZero();
+        String connect = "kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\" --add --allow-principal User:connect";
+        assertThat(out.toString().lines().toList()).contains(
+                connect + " --operation Read --topic insurance.address-changed.priced",
+                connect + " --operation Read --topic insurance.manual-review.queued",
+                connect + " --operation Read --operation Create --topic insurance.subscribers",
+                connect + " --operation Read --operation Write --operation Create --topic insurance.subscribers.status",
+                connect + " --operation Write --operation Create --topic insurance.subscriber. --resource-pattern-type prefixed",
+                connect + " --operation Read --group connect-insurance-subscribers");
+        out.getBuffer().setLength(0);
+        assertThat(run("connectors", "render", EXAMPLE, "--runtime-subscribers", "-b", "broker:9092", "-X", "sasl.jaas.config=secret-jaas")).isZero();
+        JsonNode fanOut = null;
+        for (JsonNode connector : new ObjectMapper().readTree(out.toString())) {
+            if (connector.get("name").asText().equals("insurance-subscribers")) {
+                fanOut = connector.get("config");
+            }
+        }
+        assertThat(fanOut).isNotNull();
+        assertThat(fanOut.get("connector.class").asText()).isEqualTo("io.hyphae.connect.webhook.FanOutSinkConnector");
+        assertThat(fanOut.get("topics").asText()).contains("insurance.address-changed.priced");
+        assertThat(fanOut.get("fanout.kafka.bootstrap.servers").asText()).isEqualTo("broker:9092");
+        assertThat(fanOut.get("fanout.kafka.sasl.jaas.config").asText()).isEqualTo("[secret]");
+        assertThat(out.toString()).doesNotContain("secret-jaas");
     }
 
     @Test

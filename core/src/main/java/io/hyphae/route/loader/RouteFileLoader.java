@@ -180,7 +180,13 @@ public final class RouteFileLoader {
         Map<String, SubscriberDefinition> subscribers = new LinkedHashMap<>();
         v.get(RouteFileSpec.SUBSCRIBERS).flatMap(YamlNode::namedEntries).ifPresent(s -> s.entries().forEach((name, node) -> {
             if (checkName(node, name, "subscriber")) {
-                SubscriberSpec.define(name, node).ifPresent(def -> subscribers.put(name, def));
+                SubscriberSpec.define(name, node).ifPresent(def -> {
+                    if (def.from().isPresent()) {
+                        problems.add(def.location(), "subscribers." + name + ".from", "'from' is for subscribers added through the HTTP API "
+                                + "(hyphae serve); a subscriber of the file starts where its connector's consumer group starts");
+                    }
+                    subscribers.put(name, def);
+                });
             }
         }));
         Map<String, BridgeDefinition> bridges = new LinkedHashMap<>();

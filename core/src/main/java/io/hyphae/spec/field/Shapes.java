@@ -8,6 +8,9 @@ import io.hyphae.route.loader.Durations;
 import io.hyphae.route.loader.YamlNode;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -104,6 +107,22 @@ public final class Shapes {
             s.put("description", "A whole number and a unit: ms, s, m, h or d (e.g. 500ms, 10s).");
             return s;
         }), "duration " + Durations.format(min) + "–" + Durations.format(max), Durations::format, Optional.empty());
+    }
+
+    /** An ISO-8601 instant with its offset, e.g. {@code 2026-12-01T08:00:00Z}. */
+    public static Shape<Instant> timestamp() {
+        return scalar(node -> node.nonEmptyString().flatMap(text -> {
+            try {
+                return Optional.of(OffsetDateTime.parse(text.trim()).toInstant());
+            } catch (DateTimeParseException e) {
+                node.problem("expected an ISO-8601 timestamp with its offset (e.g. 2026-12-01T08:00:00Z) but found '" + text + "'");
+                return Optional.empty();
+            }
+        }), w -> {
+            ObjectNode s = type(w, "string");
+            s.put("format", "date-time");
+            return s;
+        }, "ISO-8601 timestamp");
     }
 
     /** One of an enum's constants, written in lower case with {@code -} for {@code _}. */

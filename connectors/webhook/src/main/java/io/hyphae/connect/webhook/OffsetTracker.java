@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -50,6 +51,18 @@ final class OffsetTracker {
             }
         }
         return offsets;
+    }
+
+    /** The offset of the first incomplete record of {@code partition} (forgetting the complete ones before it), or empty. */
+    OptionalLong firstIncomplete(TopicPartition partition) {
+        ArrayDeque<Delivery> queue = pending.get(partition);
+        if (queue == null) {
+            return OptionalLong.empty();
+        }
+        while (!queue.isEmpty() && queue.peekFirst().isComplete()) {
+            safe.put(partition, queue.pollFirst().offset + 1);
+        }
+        return queue.isEmpty() ? OptionalLong.empty() : OptionalLong.of(queue.peekFirst().offset);
     }
 
     /** Forgets revoked partitions; their outstanding deliveries still count as incomplete until they end. */

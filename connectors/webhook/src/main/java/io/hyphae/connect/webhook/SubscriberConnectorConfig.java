@@ -34,8 +34,6 @@ public final class SubscriberConnectorConfig {
 
     /** The configuration; {@code withSecrets} false masks the signing secrets and the registry password, for printing. */
     public static Map<String, String> render(RouteFile file, CheckedSubscriber subscriber, boolean withSecrets) {
-        SubscriberDefinition s = subscriber.definition();
-        SubscriberDefinition.Retry retry = s.retry();
         Map<String, String> c = new LinkedHashMap<>();
         c.put("connector.class", WebhookSinkConnector.class.getName());
         c.put("tasks.max", Integer.toString(file.topics().partitions().orElse(1)));
@@ -50,37 +48,48 @@ public final class SubscriberConnectorConfig {
         c.put("errors.deadletterqueue.topic.name", subscriber.deadLetterTopic());
         c.put("errors.deadletterqueue.context.headers.enable", "true");
         file.topics().replicationFactor().ifPresent(rf -> c.put("errors.deadletterqueue.topic.replication.factor", rf.toString()));
-        c.put(WebhookSinkConfig.SUBSCRIBER, s.name());
-        c.put(WebhookSinkConfig.URL, s.url().toString());
-        c.put(WebhookSinkConfig.METHOD, s.method());
-        c.put(WebhookSinkConfig.TIMEOUT_MS, Long.toString(s.timeout().toMillis()));
-        c.put(WebhookSinkConfig.MAX_IN_FLIGHT, Integer.toString(s.maxInFlight()));
-        c.put(WebhookSinkConfig.ORDERING, s.ordering().name().toLowerCase(Locale.ROOT));
-        c.put(WebhookSinkConfig.RETRY_INITIAL_BACKOFF_MS, Long.toString(retry.initialBackoff().toMillis()));
-        c.put(WebhookSinkConfig.RETRY_MAX_BACKOFF_MS, Long.toString(retry.maxBackoff().toMillis()));
-        c.put(WebhookSinkConfig.RETRY_MULTIPLIER, Double.toString(retry.multiplier()));
-        c.put(WebhookSinkConfig.RETRY_JITTER, Double.toString(retry.jitter()));
-        c.put(WebhookSinkConfig.RETRY_MAX_ATTEMPTS, Integer.toString(retry.maxAttempts()));
-        c.put(WebhookSinkConfig.RETRY_MAX_ELAPSED_MS, Long.toString(retry.maxElapsed().toMillis()));
+        c.putAll(webhook(subscriber, file.registry(), withSecrets));
+        return c;
+    }
+
+    /**
+     * The {@code webhook.*} keys of one subscriber: where and how to send, retry, sign, and the CEL renderer's filter, body,
+     * headers and query; shared by a file subscriber's own connector and the fan-out connector's per-subscriber engines.
+     */
+    public static Map<String, String> webhook(CheckedSubscriber subscriber, RegistrySettings registry, boolean withSecrets) {
+        SubscriberDefinition s = subscriber.definition();
+        SubscriberDefinition.Retry retry = s.retry();
+        Map<String, String> w = new LinkedHashMap<>();
+        w.put(WebhookSinkConfig.SUBSCRIBER, s.name());
+        w.put(WebhookSinkConfig.URL, s.url().toString());
+        w.put(WebhookSinkConfig.METHOD, s.method());
+        w.put(WebhookSinkConfig.TIMEOUT_MS, Long.toString(s.timeout().toMillis()));
+        w.put(WebhookSinkConfig.MAX_IN_FLIGHT, Integer.toString(s.maxInFlight()));
+        w.put(WebhookSinkConfig.ORDERING, s.ordering().name().toLowerCase(Locale.ROOT));
+        w.put(WebhookSinkConfig.RETRY_INITIAL_BACKOFF_MS, Long.toString(retry.initialBackoff().toMillis()));
+        w.put(WebhookSinkConfig.RETRY_MAX_BACKOFF_MS, Long.toString(retry.maxBackoff().toMillis()));
+        w.put(WebhookSinkConfig.RETRY_MULTIPLIER, Double.toString(retry.multiplier()));
+        w.put(WebhookSinkConfig.RETRY_JITTER, Double.toString(retry.jitter()));
+        w.put(WebhookSinkConfig.RETRY_MAX_ATTEMPTS, Integer.toString(retry.maxAttempts()));
+        w.put(WebhookSinkConfig.RETRY_MAX_ELAPSED_MS, Long.toString(retry.maxElapsed().toMillis()));
         if (!s.secrets().isEmpty()) {
-            c.put(WebhookSinkConfig.SECRETS, withSecrets ? s.secrets().stream().map(Secret::value).collect(Collectors.joining(" ")) : MASK);
+            w.put(WebhookSinkConfig.SECRETS, withSecrets ? s.secrets().stream().map(Secret::value).collect(Collectors.joining(" ")) : MASK);
         }
-        c.put(WebhookSinkConfig.ALLOW_NETWORKS, String.join(",", s.allowNetworks()));
-        c.put(WebhookSinkConfig.RENDERER_CLASS, CelRequestRenderer.class.getName());
-        c.put(CelRequestRenderer.FORMAT, subscriber.format().id());
-        c.put(CelRequestRenderer.KEY_FORMAT, subscriber.keyFormat().name().toLowerCase(Locale.ROOT));
-        c.put(CelRequestRenderer.FILTER, s.filter().map(Expression::text).orElse(""));
-        c.put(CelRequestRenderer.BODY, s.body().map(Expression::text).orElse(""));
-        c.put(CelRequestRenderer.HEADERS, json(s.headers()));
-        c.put(CelRequestRenderer.QUERY, json(s.query()));
+        w.put(WebhookSinkConfig.ALLOW_NETWORKS, String.join(",", s.allowNetworks()));
+        w.put(WebhookSinkConfig.RENDERER_CLASS, CelRequestRenderer.class.getName());
+        w.put(CelRequestRenderer.FORMAT, subscriber.format().id());
+        w.put(CelRequestRenderer.KEY_FORMAT, subscriber.keyFormat().name().toLowerCase(Locale.ROOT));
+        w.put(CelRequestRenderer.FILTER, s.filter().map(Expression::text).orElse(""));
+        w.put(CelRequestRenderer.BODY, s.body().map(Expression::text).orElse(""));
+        w.put(CelRequestRenderer.HEADERS, json(s.headers()));
+        w.put(CelRequestRenderer.QUERY, json(s.query()));
         if (subscriber.format() == Format.AVRO) {
-            RegistrySettings registry = file.registry();
-            registry.url().ifPresent(url -> c.put(CelRequestRenderer.REGISTRY_URL, url));
-            registry.basicAuth().ifPresent(auth -> c.put(CelRequestRenderer.REGISTRY_BASIC_AUTH, withSecrets ? auth : MASK));
-            registry.properties().forEach((k, v) -> c.put(CelRequestRenderer.REGISTRY_PREFIX + k,
+            registry.url().ifPresent(url -> w.put(CelRequestRenderer.REGISTRY_URL, url));
+            registry.basicAuth().ifPresent(auth -> w.put(CelRequestRenderer.REGISTRY_BASIC_AUTH, withSecrets ? auth : MASK));
+            registry.properties().forEach((k, v) -> w.put(CelRequestRenderer.REGISTRY_PREFIX + k,
                     !withSecrets && k.contains("password") ? MASK : v));
         }
-        return c;
+        return w;
     }
 
     private static String json(Map<String, Expression> expressions) {

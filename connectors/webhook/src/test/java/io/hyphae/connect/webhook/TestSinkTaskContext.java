@@ -28,6 +28,7 @@ final class TestSinkTaskContext implements SinkTaskContext {
     private final Set<TopicPartition> assignment;
     final Set<TopicPartition> paused = new HashSet<>();
     private final List<Report> reports = new ArrayList<>();
+    private final List<Map<TopicPartition, Long>> rewinds = new ArrayList<>();
     private final boolean withReporter;
     /** When true, reports stay unwritten until {@link #completeReports()}. */
     volatile boolean holdReports;
@@ -69,11 +70,20 @@ final class TestSinkTaskContext implements SinkTaskContext {
     }
 
     @Override
-    public void offset(Map<TopicPartition, Long> offsets) {
+    public synchronized void offset(Map<TopicPartition, Long> offsets) {
+        rewinds.add(Map.copyOf(offsets));
     }
 
     @Override
-    public void offset(TopicPartition tp, long offset) {
+    public synchronized void offset(TopicPartition tp, long offset) {
+        rewinds.add(Map.of(tp, offset));
+    }
+
+    /** The rewinds the task asked for, in order, and forgets them. */
+    synchronized List<Map<TopicPartition, Long>> takeRewinds() {
+        List<Map<TopicPartition, Long>> out = List.copyOf(rewinds);
+        rewinds.clear();
+        return out;
     }
 
     @Override

@@ -1,0 +1,367 @@
+package io.hyphae.bench;
+
+import io.hyphae.api.ApiServer;
+import io.hyphae.connect.ConnectRestClient;
+import io.hyphae.connect.webhook.FanOutConnectorConfig;
+import io.hyphae.connect.webhook.FanOutSinkConfig;
+import io.hyphae.format.Formats;
+import io.hyphae.local.LocalConnect;
+import io.hyphae.local.LocalKafka;
+import io.hyphae.plan.TopicNames;
+import io.hyphae.route.RouteFile;
+import io.hyphae.route.loader.RouteFileLoader;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP API benchmark, on a fresh local broker and Connect worker, all on loopback:
+ * <ul>
+ *   <li><b>fan-out</b>: the deliveries per second of the fan-out connector with one subscriber of a stage topic, then
+ *   with 100 subscribers of the same topic with disjoint filters (each 1% of the records), the same records and the same
+ *   number of deliveries; the ratio is the cost of offering each record to 100 subscribers instead of one. Every
+ *   delivery is checked: each record exactly once, at its subscriber.</li>
+ *   <li><b>ingest</b>: events per second into a route's input topic through {@code POST /v1/topics/{topic}/events}
+ *   (the API in this JVM), single events and batches of 100, against a plain KafkaProducer doing the same (acks=all,
+ *   idempotent, each request's events awaited), with the same number of concurrent clients.</li>
+ * </ul>
+ */
+public final class ApiBenchmark {
+
+    static final String TOKEN = "bench-token";
+    static final int PARTITIONS = 3;
+
+    record Options(int records, int subscribers, int maxInFlight, int latencyMs, int clients, int singleRequests, int batchRequests,
+                   boolean fanOut, Path results, Path work, Path plugins) {
+        static Options parse(String[] args) {
+            Map<String, String> a = new HashMap<>();
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+            }
+            return new Options(Integer.parseInt(a.getOrDefault("records", "20000")), Integer.parseInt(a.getOrDefault("subscribers", "100")),
+                    Integer.parseInt(a.getOrDefault("max-in-flight", "16")), Integer.parseInt(a.getOrDefault("receiver-latency-ms", "1")),
+                    Integer.parseInt(a.getOrDefault("clients", "8")), Integer.parseInt(a.getOrDefault("single-requests", "4000")),
+                    Integer.parseInt(a.getOrDefault("batch-requests", "200")), !"false".equals(a.getOrDefault("fan-out", "true")), Path.of(a.getOrDefault("results", "bench/results")),
+                    Path.of(a.getOrDefault("work", "bench/target/work")), Path.of(a.getOrDefault("plugins", LocalConnect.WEBHOOK_PLUGIN)));
+        }
+    }
+
+    record Delivery(int subscribers, int records, double seconds, double perSecond) {
+    }
+
+    record Ingest(String way, int batch, int requests, double seconds, double eventsPerSecond, double requestsPerSecond) {
+    }
+
+    private final Options options;
+    private final Consumer<String> log;
+    private String bootstrap;
+    private ConnectRestClient connect;
+    private WebhookReceiver receiver;
+    private Path dir;
+
+    ApiBenchmark(Options options, Consumer<String> log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    public static void main(String[] args) throws Exception {
+        // What ApiServer sets for hyphae serve; the receiver's HttpServer is made first here, which fixes it for the JVM.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        ApiBenchmark bench = new ApiBenchmark(Options.parse(args), m -> System.out.println(LocalTime.now().withNano(0) + " " + m));
+        bench.run();
+    }
+
+    void run() throws Exception {
+        if (!Files.isDirectory(options.plugins().resolve("hyphae-webhook"))) {
+            throw new IllegalStateException("no webhook plugin in " + options.plugins().toAbsolutePath() + ": build it first");
+        }
+        long started = System.nanoTime();
+        dir = options.work().resolve("api-" + System.currentTimeMillis());
+        Files.createDirectories(dir);
+        LocalKafka kafka = new LocalKafka(dir, BenchmarkRunner.freePair());
+        LocalConnect worker = new LocalConnect(dir, BenchmarkRunner.freePair(), kafka, List.of(options.plugins()));
+        List<Delivery> deliveries = new ArrayList<>();
+        List<Ingest> ingests = new ArrayList<>();
+        String loadBefore = loadAverage();
+        try (WebhookReceiver r = new WebhookReceiver(options.latencyMs())) {
+            receiver = r;
+            bootstrap = kafka.start(log);
+            connect = new ConnectRestClient(worker.ensureRunning(log));
+            // one subscriber first, on a worker that has delivered nothing yet: a warm JVM is in the 100 subscribers' favour
+            if (options.fanOut()) {
+                deliveries.add(fanOut(1));
+                deliveries.add(fanOut(options.subscribers()));
+            }
+            ingests.addAll(ingest());
+        } finally {
+            worker.stop(log);
+            kafka.stop(log);
+            BenchmarkRunner.deleteRecursively(dir);
+        }
+        String report = report(deliveries, ingests, (System.nanoTime() - started) / 1e9, loadBefore, loadAverage());
+        System.out.println();
+        System.out.println(report);
+        Files.createDirectories(options.results());
+        Path file = options.results().resolve(LocalDate.now() + "-api.md");
+        Files.writeString(file, report);
+        System.out.println("results: " + file);
+    }
+
+    // ---- fan-out
+
+    private RouteFile routes(String application) throws Exception {
+        Path file = dir.resolve(application + ".yaml");
+        Files.writeString(file, """
+                application: %1$s
+                topics: { partitions: %2$d, replicationFactor: 1 }
+                routes:
+                  orders:
+                    from: %1$s.orders
+                    stages:
+                      - priced: { filter: { when: "true" } }
+                """.formatted(application, PARTITIONS));
+        return new RouteFileLoader(n -> null).load(file);
+    }
+
+    /** N records on the stage topic, bucket = id % subscribers, delivered to {@code subscribers} subscribers with disjoint filters. */
+    private Delivery fanOut(int subscribers) throws Exception {
+        String application = "fan" + subscribers + "x" + System.currentTimeMillis() % 100_000;
+        RouteFile routes = routes(application);
+        String stage = TopicNames.stage(application, "orders", "priced");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            admin.createTopics(List.of(new NewTopic(stage, PARTITIONS, (short) 1),
+                    new NewTopic(TopicNames.subscriptions(application), 1, (short) 1).configs(compacted),
+                    new NewTopic(TopicNames.subscriberStatus(application), 1, (short) 1).configs(compacted))).all().get();
+        }
+        int n = options.records();
+        try (KafkaProducer<byte[], byte[]> producer = producer(10)) {
+            // the subscribers first: a subscriber receives what is written after it
+            for (int s = 0; s < subscribers; s++) {
+                String filter = subscribers == 1 ? "value.bucket >= 0" : "value.bucket == " + s;
+                String json = "{\"stage\":\"orders.priced\",\"url\":\"" + receiver.url() + "?s=" + s + "\",\"allowNetworks\":[\"127.0.0.0/8\"],"
+                        + "\"maxInFlight\":" + options.maxInFlight() + ",\"filter\":\"" + filter + "\"}";
+                producer.send(new ProducerRecord<>(TopicNames.subscriptions(application), ("s" + s).getBytes(StandardCharsets.UTF_8),
+                        json.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+            Thread.sleep(50);
+            for (int i = 0; i < n; i++) {
+                String value = String.format(Locale.ROOT, "{\"id\":%d,\"producedAtMicros\":%d,\"bucket\":%d,\"type\":\"order.created\","
+                        + "\"customer\":\"customer-%04d\",\"amount\":%d.%02d}", i, WebhookBenchmark.nowMicros(), i % subscribers, i % 1000,
+                        10 + i % 990, i % 100);
+                producer.send(new ProducerRecord<>(stage, ("customer-" + i % 1000).getBytes(StandardCharsets.UTF_8),
+                        value.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+        WebhookReceiver.Run run = receiver.expect(n);
+        Properties client = new Properties();
+        client.put("bootstrap.servers", bootstrap);
+        Map<String, String> config = new LinkedHashMap<>(FanOutConnectorConfig.render(routes, client, true));
+        config.put("tasks.max", "1");
+        config.put(FanOutSinkConfig.STATUS_INTERVAL_MS, "1000");
+        String name = TopicNames.fanOutConnector(application);
+        connect.apply(name, config);
+        log.accept(subscribers + " subscriber(s): connector applied, " + n + " records waiting");
+        if (!run.first.await(180, TimeUnit.SECONDS) || !run.done.await(600, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(subscribers + " subscriber(s): " + run.count() + " of " + n + " delivered in time");
+        }
+        double seconds = (run.arrivalNanos[n - 1] - run.arrivalNanos[0]) / 1e9;
+        Thread.sleep(1000); // anything delivered twice would arrive now
+        connect.delete(name);
+        Set<Long> ids = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(run.ids[i]);
+        }
+        if (run.count() != n || ids.size() != n) {
+            throw new IllegalStateException(subscribers + " subscriber(s): " + run.count() + " requests, " + ids.size() + " distinct records of " + n);
+        }
+        Delivery d = new Delivery(subscribers, n, seconds, (n - 1) / seconds);
+        log.accept(String.format(Locale.ROOT, "%d subscriber(s): %,d deliveries in %.2f s: %,.0f/s", subscribers, n, seconds, d.perSecond()));
+        return d;
+    }
+
+    // ---- ingest
+
+    private List<Ingest> ingest() throws Exception {
+        String application = "ingest" + System.currentTimeMillis() % 100_000;
+        RouteFile routes = routes(application);
+        String input = application + ".orders";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(input, PARTITIONS, (short) 1))).all().get();
+        }
+        Properties client = new Properties();
+        client.put("bootstrap.servers", bootstrap);
+        List<Ingest> out = new ArrayList<>();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (ApiServer api = new ApiServer(routes, new Formats(routes.registry()), client,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TOKEN, 1 << 20).start();
+             KafkaProducer<byte[], byte[]> producer = producer(1)) {
+            URI events = URI.create("http://127.0.0.1:" + api.address().getPort() + "/v1/topics/" + input + "/events");
+            for (int round = 0; round < 2; round++) { // a warm-up round, then the measured one
+                boolean measured = round == 1;
+                for (int batch : new int[] {1, 100}) {
+                    int requests = batch == 1 ? options.singleRequests() : options.batchRequests();
+                    Ingest viaApi = measure("api", batch, requests, i -> {
+                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(events).header("Authorization", "Bearer " + TOKEN)
+                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body(i, batch))).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (response.statusCode() != 202) {
+                            throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
+                        }
+                    });
+                    Ingest viaProducer = measure("kafka-producer", batch, requests, i -> {
+                        List<Future<RecordMetadata>> sent = new ArrayList<>(batch);
+                        for (int e = 0; e < batch; e++) {
+                            sent.add(producer.send(new ProducerRecord<>(input, ("k" + (i * batch + e) % 1000).getBytes(StandardCharsets.UTF_8),
+                                    value(i * batch + e).getBytes(StandardCharsets.UTF_8))));
+                        }
+                        for (Future<RecordMetadata> f : sent) {
+                            f.get();
+                        }
+                    });
+                    if (measured) {
+                        out.add(viaApi);
+                        out.add(viaProducer);
+                        log.accept(String.format(Locale.ROOT, "ingest, batches of %d: API %,.0f events/s (%,.0f requests/s), producer %,.0f events/s",
+                                batch, viaApi.eventsPerSecond(), viaApi.requestsPerSecond(), viaProducer.eventsPerSecond()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    interface Request {
+        void send(int index) throws Exception;
+    }
+
+    /** {@code requests} requests from {@code clients} threads, each waiting for its answer before the next. */
+    private Ingest measure(String way, int batch, int requests, Request request) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(options.clients());
+        AtomicInteger next = new AtomicInteger();
+        List<Future<?>> workers = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int c = 0; c < options.clients(); c++) {
+            workers.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                    request.send(i);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> w : workers) {
+            w.get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        return new Ingest(way, batch, requests, seconds, requests * (double) batch / seconds, requests / seconds);
+    }
+
+    private static String value(int i) {
+        return String.format(Locale.ROOT, "{\"id\":%d,\"customer\":\"customer-%04d\",\"amount\":%d.%02d,\"currency\":\"EUR\"}", i, i % 1000,
+                10 + i % 990, i % 100);
+    }
+
+    private static String body(int request, int batch) {
+        if (batch == 1) {
+            return "{\"key\":\"k" + request % 1000 + "\",\"value\":" + value(request) + "}";
+        }
+        StringBuilder b = new StringBuilder("[");
+        for (int e = 0; e < batch; e++) {
+            int i = request * batch + e;
+            b.append(e == 0 ? "" : ",").append("{\"key\":\"k").append(i % 1000).append("\",\"value\":").append(value(i)).append('}');
+        }
+        return b.append(']').toString();
+    }
+
+    private KafkaProducer<byte[], byte[]> producer(int lingerMs) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(lingerMs));
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    // ---- report
+
+    private String report(List<Delivery> deliveries, List<Ingest> ingests, double runSeconds, String loadBefore, String loadAfter) {
+        StringBuilder r = new StringBuilder();
+        r.append("# HTTP API benchmark, ").append(LocalDate.now()).append("\n\n");
+        r.append(String.format(Locale.ROOT, "Run: `bench/api.sh`, %.0f s in all; %d cores; load average before `%s`, after `%s`.%n%n",
+                runSeconds, Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter));
+        r.append("## Fan-out delivery\n\n");
+        r.append(String.format(Locale.ROOT, "A fresh local broker and Connect worker; %,d records on a stage topic of %d partitions; the fan-out "
+                + "connector with one task; a receiver on loopback answering 204 after %d ms; `maxInFlight` %d per subscriber. One "
+                + "subscriber whose filter matches every record, then %d subscribers with disjoint filters (`value.bucket == i`, 1%% each): "
+                + "the same %,d deliveries. From the first delivery to the last; each record checked to arrive exactly once.%n%n",
+                options.records(), PARTITIONS, options.latencyMs(), options.maxInFlight(), options.subscribers(), options.records()));
+        r.append("| subscribers | deliveries | seconds | deliveries/s |\n|---|---|---|---|\n");
+        for (Delivery d : deliveries) {
+            r.append(String.format(Locale.ROOT, "| %d | %,d | %.2f | %,.0f |%n", d.subscribers(), d.records(), d.seconds(), d.perSecond()));
+        }
+        if (deliveries.size() == 2) {
+            r.append(String.format(Locale.ROOT, "%n**Ratio** %d subscribers / 1 subscriber: **%.2f**%n", options.subscribers(),
+                    deliveries.get(1).perSecond() / deliveries.get(0).perSecond()));
+        }
+        r.append("\n## Ingest\n\n");
+        r.append(String.format(Locale.ROOT, "`POST /v1/topics/{topic}/events` of an `ApiServer` in the benchmark's JVM against a KafkaProducer "
+                + "(acks=all, idempotent) in the same JVM, each with %d clients that wait for each request's events to be acknowledged "
+                + "before sending the next; a warm-up round first.%n%n", options.clients()));
+        r.append("| way | events per request | requests | seconds | events/s | requests/s |\n|---|---|---|---|---|---|\n");
+        for (Ingest i : ingests) {
+            r.append(String.format(Locale.ROOT, "| %s | %d | %,d | %.2f | %,.0f | %,.0f |%n", i.way(), i.batch(), i.requests(), i.seconds(),
+                    i.eventsPerSecond(), i.requestsPerSecond()));
+        }
+        r.append('\n');
+        for (int b = 0; b + 1 < ingests.size(); b += 2) {
+            r.append(String.format(Locale.ROOT, "**Ratio** API / producer, %d event(s) per request: **%.2f**%n%n", ingests.get(b).batch(),
+                    ingests.get(b).eventsPerSecond() / ingests.get(b + 1).eventsPerSecond()));
+        }
+        return r.toString();
+    }
+}
