@@ -25,8 +25,9 @@ import java.util.Optional;
  * {@link ConnectRestException} with the HTTP status and the worker's {@code message}; a worker that cannot be
  * reached, an {@link IOException} saying which URL and how to start the local one.
  *
- * <p>Writes answered 409 (the worker is rebalancing, or its configuration is momentarily stale) are retried for
- * up to {@code conflictRetry} (default 30 s).
+ * <p>Requests the worker could not complete because it is rebalancing are retried for up to {@code conflictRetry}
+ * (default 30 s): a 409 (a conflicting operation, or its configuration is momentarily stale) and the 500 that a
+ * worker answers while a rebalance it expects has not happened yet (its {@code RebalanceNeededException}).
  */
 public final class ConnectRestClient {
 
@@ -225,13 +226,18 @@ public final class ConnectRestClient {
                 String text = response.body();
                 return new Response(status, text == null || text.isBlank() ? JSON.nullNode() : JSON.readTree(text));
             }
-            if (status == 409 && !"GET".equals(method) && System.nanoTime() + pause * 1_000_000 < deadline) {
+            if (rebalancing(status, response.body()) && System.nanoTime() + pause * 1_000_000 < deadline) {
                 Thread.sleep(pause);
                 pause = Math.min(pause * 2, 2000);
                 continue;
             }
             throw ConnectRestException.of(method, uri, status, response.body());
         }
+    }
+
+    /** An answer that means the worker could not take the request now and will after its rebalance. */
+    static boolean rebalancing(int status, String body) {
+        return status == 409 || (status == 500 && body != null && body.contains("rebalance is expected"));
     }
 
     /** A path segment: everything but the unreserved characters percent-encoded (URLEncoder's '+' for a space is wrong in paths). */

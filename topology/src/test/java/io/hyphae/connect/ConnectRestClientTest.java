@@ -31,6 +31,7 @@ class ConnectRestClientTest {
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> stored = new LinkedHashMap<>();
     private final AtomicInteger conflicts = new AtomicInteger();
+    private final AtomicInteger rebalances = new AtomicInteger();
     private ConnectRestClient client;
 
     @BeforeEach
@@ -52,7 +53,9 @@ class ConnectRestClientTest {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         requests.add(method + " " + path);
         if (path.equals("/connectors/a%2Fb%20c/config") && method.equals("GET")) {
-            if (stored.isEmpty()) {
+            if (rebalances.getAndDecrement() > 0) {
+                reply(exchange, 500, "{\"error_code\":500,\"message\":\"Request cannot be completed because a rebalance is expected\"}");
+            } else if (stored.isEmpty()) {
                 reply(exchange, 404, "{\"error_code\":404,\"message\":\"Connector a/b c not found\"}");
             } else {
                 reply(exchange, 200, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(stored));
@@ -115,6 +118,21 @@ class ConnectRestClientTest {
         conflicts.set(2);
         assertThat(client.apply("a/b c", Map.of("connector.class", "org.example.Sink"))).isEqualTo(Applied.CREATED);
         assertThat(requests).filteredOn(r -> r.startsWith("PUT")).hasSize(3);
+    }
+
+    @Test
+    void aWorkerExpectingARebalanceIsAskedAgainAlsoForReads() throws Exception {
+        rebalances.set(2);
+        assertThat(client.config("a/b c")).isEmpty();
+        assertThat(requests).containsExactly("GET /connectors/a%2Fb%20c/config", "GET /connectors/a%2Fb%20c/config",
+                "GET /connectors/a%2Fb%20c/config");
+    }
+
+    @Test
+    void otherServerErrorsAreNotRetried() {
+        assertThat(ConnectRestClient.rebalancing(500, "<html>not JSON</html>")).isFalse();
+        assertThat(ConnectRestClient.rebalancing(500, null)).isFalse();
+        assertThat(ConnectRestClient.rebalancing(409, "")).isTrue();
     }
 
     @Test
