@@ -204,14 +204,12 @@ public final class ApiServer implements AutoCloseable {
 
     private IdempotencyKeys.Answer produce(String topic, byte[] body, Optional<String> key) {
         try {
-            return new IdempotencyKeys.Answer(202, HttpExchanges.JSON.writeValueAsBytes(ingest.send(topic, body, key)));
+            return new IdempotencyKeys.Answer(202, ingest.send(topic, body, key));
         } catch (EventIngest.Refused e) {
             return new IdempotencyKeys.Answer(e.status, errorBody(e.error, e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new IdempotencyKeys.Answer(503, errorBody("stopping", "the server is stopping"));
-        } catch (IOException e) {
-            return new IdempotencyKeys.Answer(500, errorBody("internal", e.getMessage()));
         }
     }
 

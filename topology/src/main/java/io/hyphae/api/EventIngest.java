@@ -1,9 +1,11 @@
 package io.hyphae.api;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.hyphae.format.Formats;
 import io.hyphae.format.avro.AvroFormat;
 import io.hyphae.route.Format;
@@ -16,9 +18,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.regex.Pattern;
 
 /**
  * {@code POST /v1/topics/{topic}/events}: events sent over HTTP into the input topic of a route, with the idempotent
@@ -35,7 +39,8 @@ import java.util.concurrent.Future;
 final class EventIngest {
 
     static final String IDEMPOTENCY_HEADER = "hyphae.idempotency-key";
-    private static final Set<String> ENVELOPE_FIELDS = Set.of("value", "key", "headers");
+    /** Jackson's "(start marker at [Source: ...; line: 1, column: 1])" of an unclosed list or object. */
+    private static final Pattern START_MARKER = Pattern.compile("\\(start marker at \\[Source: .*?; line: (\\d+), column: (\\d+)]\\)");
 
     /** A request the API refuses, with its HTTP status. */
     static final class Refused extends Exception {
@@ -72,104 +77,146 @@ final class EventIngest {
         return routesByInput.keySet();
     }
 
-    /** Produces the events and waits until the broker has them; the answer lists where each landed. */
-    ObjectNode send(String topic, byte[] body, Optional<String> idempotencyKey) throws Refused, InterruptedException {
+    /**
+     * Produces the events and waits until the broker has them; the answer, {@code {"topic": ..., "records":
+     * [{"partition": ..., "offset": ...}, ...]}}, lists where each landed (written as it is read, without a tree).
+     */
+    byte[] send(String topic, byte[] body, Optional<String> idempotencyKey) throws Refused, InterruptedException {
         RouteDefinition route = routesByInput.get(topic);
         if (route == null) {
             throw new Refused(404, "unknown-topic", "'" + topic + "' is not the input topic of a route of this file; inputs: " + topics());
         }
-        JsonNode tree;
-        try {
-            tree = HttpExchanges.JSON.readTree(body);
+        List<ProducerRecord<byte[], byte[]>> records = records(route, body, idempotencyKey);
+        List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
+        records.forEach(r -> sent.add(producer.send(r)));
+        try (ByteArrayBuilder out = new ByteArrayBuilder(32 + 32 * records.size());
+             JsonGenerator answer = HttpExchanges.JSON.getFactory().createGenerator(out)) {
+            answer.writeStartObject();
+            answer.writeStringField("topic", topic);
+            answer.writeArrayFieldStart("records");
+            for (Future<RecordMetadata> f : sent) {
+                RecordMetadata m = f.get();
+                answer.writeStartObject();
+                answer.writeNumberField("partition", m.partition());
+                answer.writeNumberField("offset", m.offset());
+                answer.writeEndObject();
+            }
+            answer.writeEndArray();
+            answer.writeEndObject();
+            answer.flush();
+            return out.toByteArray();
+        } catch (ExecutionException e) {
+            throw new Refused(503, "not-produced", "the broker did not take the events: " + e.getCause().getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing into memory
+        }
+    }
+
+    /**
+     * The body's events as records, read in one pass of a streaming parser: a value is taken as the bytes it has in
+     * the body (checked to be JSON, not rebuilt), so a JSON route gets it as it came; nothing but white space may
+     * follow the event or the list.
+     */
+    List<ProducerRecord<byte[], byte[]>> records(RouteDefinition route, byte[] body, Optional<String> idempotencyKey) throws Refused {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (JsonParser parser = HttpExchanges.JSON.getFactory().createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new Refused(400, "invalid-json", "the body is empty; expected an event {\"value\": ...} or a list of them");
+            }
+            if (parser.currentTokenLocation().getByteOffset() < 0) {
+                // Jackson read another encoding (UTF-16 or 32) through a Reader, which has no byte offsets; JSON on the wire is UTF-8.
+                throw new Refused(400, "invalid-json", "the body is not JSON in UTF-8");
+            }
+            boolean batch = first == JsonToken.START_ARRAY;
+            if (batch) {
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                    records.add(record(route, parser, body, "[" + records.size() + "]", idempotencyKey));
+                }
+                if (records.isEmpty() || records.size() > maxBatch) {
+                    throw new Refused(400, "invalid-event", "a batch holds 1 to " + maxBatch + " events, not " + records.size());
+                }
+            } else {
+                records.add(record(route, parser, body, "", idempotencyKey));
+            }
+            if (parser.nextToken() != null) {
+                throw new Refused(400, "invalid-json", "the body goes on after the " + (batch ? "list of events" : "event") + position(parser));
+            }
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new Refused(400, "invalid-json", "the body is not JSON" + where + ": " + e.getOriginalMessage());
+            throw new Refused(400, "invalid-json", "the body is not JSON" + position(e.getLocation()) + ": "
+                    + START_MARKER.matcher(e.getOriginalMessage()).replaceAll("(opened at line $1, column $2)"));
         } catch (IOException e) {
             throw new Refused(400, "invalid-json", "the body is not JSON: " + e.getMessage());
         }
-        if (tree == null || tree.isMissingNode()) {
-            throw new Refused(400, "invalid-json", "the body is empty; expected an event {\"value\": ...} or a list of them");
-        }
-        List<JsonNode> events = new ArrayList<>();
-        if (tree.isArray()) {
-            tree.forEach(events::add);
-            if (events.isEmpty() || events.size() > maxBatch) {
-                throw new Refused(400, "invalid-event", "a batch holds 1 to " + maxBatch + " events, not " + events.size());
-            }
-        } else {
-            events.add(tree);
-        }
-        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            records.add(record(route, events.get(i), tree.isArray() ? "[" + i + "]" : "", idempotencyKey));
-        }
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
-        records.forEach(r -> sent.add(producer.send(r)));
-        ObjectNode answer = HttpExchanges.JSON.createObjectNode();
-        answer.put("topic", topic);
-        ArrayNode landed = answer.putArray("records");
-        try {
-            for (Future<RecordMetadata> f : sent) {
-                RecordMetadata m = f.get();
-                landed.addObject().put("partition", m.partition()).put("offset", m.offset());
-            }
-        } catch (ExecutionException e) {
-            throw new Refused(503, "not-produced", "the broker did not take the events: " + e.getCause().getMessage());
-        }
-        return answer;
+        return records;
     }
 
-    private ProducerRecord<byte[], byte[]> record(RouteDefinition route, JsonNode event, String at, Optional<String> idempotencyKey)
-            throws Refused {
-        if (!event.isObject()) {
+    /** One event, the parser on its first token; leaves the parser on its last. */
+    private ProducerRecord<byte[], byte[]> record(RouteDefinition route, JsonParser parser, byte[] body, String at,
+                                                  Optional<String> idempotencyKey) throws Refused, IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
             throw new Refused(400, "invalid-event", "event" + at + " is not an object {\"value\": ..., \"key\": ..., \"headers\": {...}}");
         }
-        for (Iterator<String> it = event.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            if (!ENVELOPE_FIELDS.contains(field)) {
-                throw new Refused(400, "invalid-event", "event" + at + " has an unknown field '" + field + "'; expected value, key, headers");
+        byte[] value = null;
+        boolean valueIsObject = false;
+        byte[] keyBytes = null;
+        RecordHeaders headers = new RecordHeaders();
+        for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+            String field = parser.currentName();
+            JsonToken v = parser.nextToken();
+            switch (field) {
+                case "value" -> {
+                    int from = (int) parser.currentTokenLocation().getByteOffset();
+                    valueIsObject = v == JsonToken.START_OBJECT;
+                    parser.skipChildren();
+                    parser.finishToken();
+                    value = Arrays.copyOfRange(body, from, (int) parser.currentLocation().getByteOffset());
+                }
+                case "key" -> {
+                    if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY || v == JsonToken.VALUE_TRUE || v == JsonToken.VALUE_FALSE) {
+                        throw new Refused(400, "invalid-event", "event" + at + ".key must be a string or a number");
+                    }
+                    keyBytes = v == JsonToken.VALUE_NULL ? null : parser.getText().getBytes(StandardCharsets.UTF_8);
+                }
+                case "headers" -> headers(parser, v, at, headers);
+                default -> throw new Refused(400, "invalid-event", "event" + at + " has an unknown field '" + field + "'; expected value, key, headers");
             }
         }
-        JsonNode value = event.get("value");
         if (value == null) {
             throw new Refused(400, "invalid-event", "event" + at + " has no 'value'");
         }
-        JsonNode key = event.get("key");
-        byte[] keyBytes = null;
-        if (key != null && !key.isNull()) {
-            if (!key.isValueNode()) {
-                throw new Refused(400, "invalid-event", "event" + at + ".key must be a string or a number");
-            }
-            keyBytes = key.asText().getBytes(StandardCharsets.UTF_8);
-        }
-        RecordHeaders headers = new RecordHeaders();
-        JsonNode given = event.get("headers");
-        if (given != null && !given.isNull()) {
-            if (!given.isObject()) {
-                throw new Refused(400, "invalid-event", "event" + at + ".headers must be an object of names to strings");
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> h = it.next();
-                if (!h.getValue().isTextual()) {
-                    throw new Refused(400, "invalid-event", "event" + at + ".headers." + h.getKey() + " must be a string");
-                }
-                if (h.getKey().startsWith("hyphae.")) {
-                    throw new Refused(400, "invalid-event", "event" + at + ".headers." + h.getKey() + ": hyphae.* headers are set by Hyphae");
-                }
-                headers.add(h.getKey(), h.getValue().textValue().getBytes(StandardCharsets.UTF_8));
-            }
-        }
         idempotencyKey.ifPresent(k -> headers.add(IDEMPOTENCY_HEADER, k.getBytes(StandardCharsets.UTF_8)));
-        return new ProducerRecord<>(route.from(), null, keyBytes, encode(route, value, at), headers);
+        return new ProducerRecord<>(route.from(), null, keyBytes, encode(route, value, valueIsObject, at), headers);
     }
 
-    private byte[] encode(RouteDefinition route, JsonNode value, String at) throws Refused {
-        byte[] json;
-        try {
-            json = HttpExchanges.JSON.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new Refused(400, "invalid-event", e.getOriginalMessage());
+    private static void headers(JsonParser parser, JsonToken first, String at, RecordHeaders headers) throws Refused, IOException {
+        if (first == JsonToken.VALUE_NULL) {
+            return;
         }
+        if (first != JsonToken.START_OBJECT) {
+            throw new Refused(400, "invalid-event", "event" + at + ".headers must be an object of names to strings");
+        }
+        for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+            String name = parser.currentName();
+            if (parser.nextToken() != JsonToken.VALUE_STRING) {
+                throw new Refused(400, "invalid-event", "event" + at + ".headers." + name + " must be a string");
+            }
+            if (name.startsWith("hyphae.")) {
+                throw new Refused(400, "invalid-event", "event" + at + ".headers." + name + ": hyphae.* headers are set by Hyphae");
+            }
+            headers.add(name, parser.getText().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String position(JsonParser parser) {
+        return position(parser.currentTokenLocation());
+    }
+
+    private static String position(JsonLocation location) {
+        return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    private byte[] encode(RouteDefinition route, byte[] json, boolean isObject, String at) throws Refused {
         if (route.format() == Format.JSON) {
             // As it came: a value the route cannot read (not an object) reaches its dead-letter topic, as from any producer.
             return json;
@@ -179,7 +226,7 @@ final class EventIngest {
             throw new Refused(422, "no-schema", "route " + route.name() + " reads Avro but declares no 'schema', so JSON events "
                     + "cannot be written as Avro; give the route a schema");
         }
-        if (!value.isObject()) {
+        if (!isObject) {
             throw new Refused(422, "invalid-event", "event" + at + ".value must be an object to be written as Avro record "
                     + schema.getFullName());
         }
