@@ -6,6 +6,7 @@
 # Options: --records N --keys N --publish-rows N --rate INSERTS_PER_S --latency-seconds S --results DIR
 #          --parts mirror,publish,latency (which to run) --edge-java-opts "OPTS" (default: @edge/jvm.options)
 #          --malloc-arena-max N (default 2; "" leaves it unset) --mirror-rounds N (default 3)
+#          --mirror-key fields|record (the mirror's table keyed by its droneId column, the default, or by the record key)
 # Results: a table on stdout and bench/results/<date>-edge.md (<date>-edge-2.md, ... when it exists).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

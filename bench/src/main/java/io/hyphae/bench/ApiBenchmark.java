@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -44,6 +45,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -53,6 +55,9 @@ import java.util.function.Consumer;
  *   with 100 subscribers of the same topic with disjoint filters (each 1% of the records), the same records and the same
  *   number of deliveries; the ratio is the cost of offering each record to 100 subscribers instead of one. Every
  *   delivery is checked: each record exactly once, at its subscriber.</li>
+ *   <li><b>isolation</b>: the 100 subscribers' delivery latency (producer to receiver, p50/p99) at a fixed rate, then
+ *   the same with one more subscriber that matches every record and answers 503; the ratio of the p99s says how much a
+ *   broken subscriber slows the others.</li>
  *   <li><b>ingest</b>: events per second into a route's input topic through {@code POST /v1/topics/{topic}/events}
  *   (the API in this JVM), single events and batches of 100, against a plain KafkaProducer doing the same (acks=all,
  *   idempotent, each request's events awaited), with the same number of concurrent clients.</li>
@@ -64,7 +69,7 @@ public final class ApiBenchmark {
     static final int PARTITIONS = 3;
 
     record Options(int records, int subscribers, int maxInFlight, int latencyMs, int clients, int singleRequests, int batchRequests,
-                   boolean fanOut, Path results, Path work, Path plugins) {
+                   boolean fanOut, boolean isolation, int isolationRate, int isolationSeconds, Path results, Path work, Path plugins) {
         static Options parse(String[] args) {
             Map<String, String> a = new HashMap<>();
             for (int i = 0; i + 1 < args.length; i += 2) {
@@ -73,7 +78,9 @@ public final class ApiBenchmark {
             return new Options(Integer.parseInt(a.getOrDefault("records", "20000")), Integer.parseInt(a.getOrDefault("subscribers", "100")),
                     Integer.parseInt(a.getOrDefault("max-in-flight", "16")), Integer.parseInt(a.getOrDefault("receiver-latency-ms", "1")),
                     Integer.parseInt(a.getOrDefault("clients", "8")), Integer.parseInt(a.getOrDefault("single-requests", "4000")),
-                    Integer.parseInt(a.getOrDefault("batch-requests", "200")), !"false".equals(a.getOrDefault("fan-out", "true")), Path.of(a.getOrDefault("results", "bench/results")),
+                    Integer.parseInt(a.getOrDefault("batch-requests", "200")), !"false".equals(a.getOrDefault("fan-out", "true")),
+                    !"false".equals(a.getOrDefault("isolation", "true")), Integer.parseInt(a.getOrDefault("isolation-rate", "400")),
+                    Integer.parseInt(a.getOrDefault("isolation-seconds", "20")), Path.of(a.getOrDefault("results", "bench/results")),
                     Path.of(a.getOrDefault("work", "bench/target/work")), Path.of(a.getOrDefault("plugins", LocalConnect.WEBHOOK_PLUGIN)));
         }
     }
@@ -82,6 +89,10 @@ public final class ApiBenchmark {
     }
 
     record Ingest(String way, int batch, int requests, double seconds, double eventsPerSecond, double requestsPerSecond) {
+    }
+
+    /** The healthy subscribers' delivery latency at a fixed rate (ms), with or without a subscriber answering 503. */
+    record Isolation(boolean withUnavailable, int counted, double offeredPerSecond, double p50, double p99, double max, long unavailableAnswers) {
     }
 
     private final Options options;
@@ -116,6 +127,7 @@ public final class ApiBenchmark {
         LocalConnect worker = new LocalConnect(dir, BenchmarkRunner.freePair(), kafka, List.of(options.plugins()));
         List<Delivery> deliveries = new ArrayList<>();
         List<Ingest> ingests = new ArrayList<>();
+        List<Isolation> isolations = new ArrayList<>();
         String loadBefore = loadAverage();
         try (WebhookReceiver r = new WebhookReceiver(options.latencyMs())) {
             receiver = r;
@@ -126,13 +138,17 @@ public final class ApiBenchmark {
                 deliveries.add(fanOut(1));
                 deliveries.add(fanOut(options.subscribers()));
             }
+            if (options.isolation()) {
+                isolations.add(isolation(false));
+                isolations.add(isolation(true));
+            }
             ingests.addAll(ingest());
         } finally {
             worker.stop(log);
             kafka.stop(log);
             BenchmarkRunner.deleteRecursively(dir);
         }
-        String report = report(deliveries, ingests, (System.nanoTime() - started) / 1e9, loadBefore, loadAverage());
+        String report = report(deliveries, isolations, ingests, (System.nanoTime() - started) / 1e9, loadBefore, loadAverage());
         System.out.println();
         System.out.println(report);
         Files.createDirectories(options.results());
@@ -157,10 +173,8 @@ public final class ApiBenchmark {
         return new RouteFileLoader(n -> null).load(file);
     }
 
-    /** N records on the stage topic, bucket = id % subscribers, delivered to {@code subscribers} subscribers with disjoint filters. */
-    private Delivery fanOut(int subscribers) throws Exception {
-        String application = "fan" + subscribers + "x" + System.currentTimeMillis() % 100_000;
-        RouteFile routes = routes(application);
+    /** The stage topic, the subscriptions and status topics; returns the stage topic. */
+    private String createTopics(String application) throws Exception {
         String stage = TopicNames.stage(application, "orders", "priced");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
@@ -168,15 +182,39 @@ public final class ApiBenchmark {
                     new NewTopic(TopicNames.subscriptions(application), 1, (short) 1).configs(compacted),
                     new NewTopic(TopicNames.subscriberStatus(application), 1, (short) 1).configs(compacted))).all().get();
         }
+        return stage;
+    }
+
+    /** A subscriber of the stage topic written to the subscriptions topic; {@code more}: further JSON fields, each after a comma. */
+    private void subscribe(KafkaProducer<byte[], byte[]> producer, String application, String name, String url, String filter, String more) {
+        String json = "{\"stage\":\"orders.priced\",\"url\":\"" + url + "\",\"allowNetworks\":[\"127.0.0.0/8\"],"
+                + "\"maxInFlight\":" + options.maxInFlight() + ",\"filter\":\"" + filter + "\"" + more + "}";
+        producer.send(new ProducerRecord<>(TopicNames.subscriptions(application), name.getBytes(StandardCharsets.UTF_8),
+                json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The fan-out connector of the application, one task; returns its name. */
+    private String applyFanOut(RouteFile routes, String application) throws Exception {
+        Properties client = new Properties();
+        client.put("bootstrap.servers", bootstrap);
+        Map<String, String> config = new LinkedHashMap<>(FanOutConnectorConfig.render(routes, client, true));
+        config.put("tasks.max", "1");
+        config.put(FanOutSinkConfig.STATUS_INTERVAL_MS, "1000");
+        String name = TopicNames.fanOutConnector(application);
+        connect.apply(name, config);
+        return name;
+    }
+
+    /** N records on the stage topic, bucket = id % subscribers, delivered to {@code subscribers} subscribers with disjoint filters. */
+    private Delivery fanOut(int subscribers) throws Exception {
+        String application = "fan" + subscribers + "x" + System.currentTimeMillis() % 100_000;
+        RouteFile routes = routes(application);
+        String stage = createTopics(application);
         int n = options.records();
         try (KafkaProducer<byte[], byte[]> producer = producer(10)) {
             // the subscribers first: a subscriber receives what is written after it
             for (int s = 0; s < subscribers; s++) {
-                String filter = subscribers == 1 ? "value.bucket >= 0" : "value.bucket == " + s;
-                String json = "{\"stage\":\"orders.priced\",\"url\":\"" + receiver.url() + "?s=" + s + "\",\"allowNetworks\":[\"127.0.0.0/8\"],"
-                        + "\"maxInFlight\":" + options.maxInFlight() + ",\"filter\":\"" + filter + "\"}";
-                producer.send(new ProducerRecord<>(TopicNames.subscriptions(application), ("s" + s).getBytes(StandardCharsets.UTF_8),
-                        json.getBytes(StandardCharsets.UTF_8)));
+                subscribe(producer, application, "s" + s, receiver.url() + "?s=" + s, subscribers == 1 ? "value.bucket >= 0" : "value.bucket == " + s, "");
             }
             producer.flush();
             Thread.sleep(50);
@@ -190,13 +228,7 @@ public final class ApiBenchmark {
             producer.flush();
         }
         WebhookReceiver.Run run = receiver.expect(n);
-        Properties client = new Properties();
-        client.put("bootstrap.servers", bootstrap);
-        Map<String, String> config = new LinkedHashMap<>(FanOutConnectorConfig.render(routes, client, true));
-        config.put("tasks.max", "1");
-        config.put(FanOutSinkConfig.STATUS_INTERVAL_MS, "1000");
-        String name = TopicNames.fanOutConnector(application);
-        connect.apply(name, config);
+        String name = applyFanOut(routes, application);
         log.accept(subscribers + " subscriber(s): connector applied, " + n + " records waiting");
         if (!run.first.await(180, TimeUnit.SECONDS) || !run.done.await(600, TimeUnit.SECONDS)) {
             throw new IllegalStateException(subscribers + " subscriber(s): " + run.count() + " of " + n + " delivered in time");
@@ -214,6 +246,93 @@ public final class ApiBenchmark {
         Delivery d = new Delivery(subscribers, n, seconds, (n - 1) / seconds);
         log.accept(String.format(Locale.ROOT, "%d subscriber(s): %,d deliveries in %.2f s: %,.0f/s", subscribers, n, seconds, d.perSecond()));
         return d;
+    }
+
+    // ---- isolation
+
+    /**
+     * {@code --subscribers} subscribers with disjoint filters receive records offered at a fixed rate
+     * ({@code --isolation-rate} for 5 s of warm-up, then {@code --isolation-seconds} counted); with
+     * {@code withUnavailable}, one more subscriber matches every record and answers each 503 (retried: 200 ms to 1 s
+     * backoff, never given up during the run). The healthy subscribers' latency, produce to arrival.
+     */
+    private Isolation isolation(boolean withUnavailable) throws Exception {
+        int subscribers = options.subscribers();
+        String application = (withUnavailable ? "iso503x" : "iso") + System.currentTimeMillis() % 100_000;
+        RouteFile routes = routes(application);
+        String stage = createTopics(application);
+        int rate = options.isolationRate();
+        int warmUp = rate * 5;
+        int total = warmUp + rate * options.isolationSeconds();
+        try (KafkaProducer<byte[], byte[]> producer = producer(0)) {
+            for (int s = 0; s < subscribers; s++) {
+                subscribe(producer, application, "s" + s, receiver.url() + "?s=" + s, "value.bucket == " + s, "");
+            }
+            if (withUnavailable) {
+                subscribe(producer, application, "down", receiver.unavailableUrl(), "true",
+                        ",\"retry\":{\"initialBackoff\":\"200ms\",\"maxBackoff\":\"1s\",\"maxAttempts\":100000,\"maxElapsed\":\"1h\"}");
+            }
+            producer.flush();
+        }
+        WebhookReceiver.Run run = receiver.expect(total);
+        String name = applyFanOut(routes, application);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!connect.status(name).running()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("isolation: connector " + name + " not running: " + connect.status(name));
+            }
+            Thread.sleep(200);
+        }
+        Thread.sleep(3000); // the task's consumer joins its group and reads the subscriptions
+        String label = withUnavailable ? "with a subscriber answering 503" : "without";
+        log.accept(String.format(Locale.ROOT, "isolation (%s): %d subscribers, offering %,d records/s for 5 s of warm-up, then %d s counted",
+                label, subscribers, rate, options.isolationSeconds()));
+        long unavailableBefore = receiver.unavailableAnswers();
+        long start = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = producer(0)) {
+            for (int i = 0; i < total; i++) {
+                long due = start + (long) (i * 1e9 / rate);
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                String value = "{\"id\":" + i + ",\"producedAtMicros\":" + WebhookBenchmark.nowMicros() + ",\"bucket\":" + i % subscribers
+                        + ",\"type\":\"order.created\"}";
+                producer.send(new ProducerRecord<>(stage, ("customer-" + i % 1000).getBytes(StandardCharsets.UTF_8),
+                        value.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+        double offeredPerSecond = total / ((System.nanoTime() - start) / 1e9);
+        if (!run.done.await(180, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("isolation (" + label + "): " + run.count() + " of " + total + " delivered in time");
+        }
+        long unavailableAnswers = receiver.unavailableAnswers() - unavailableBefore;
+        Thread.sleep(1000); // anything delivered twice would arrive now
+        connect.delete(name);
+        Set<Long> ids = new HashSet<>();
+        long[] micros = new long[total - warmUp];
+        int m = 0;
+        for (int i = 0; i < total; i++) {
+            ids.add(run.ids[i]);
+            if (run.ids[i] >= warmUp) {
+                micros[m++] = run.arrivalWallMicros[i] - run.producedMicros[i];
+            }
+        }
+        if (run.count() != total || ids.size() != total) {
+            throw new IllegalStateException("isolation (" + label + "): " + run.count() + " requests, " + ids.size() + " distinct records of " + total);
+        }
+        Arrays.sort(micros, 0, m);
+        long[] counted = Arrays.copyOf(micros, m);
+        Isolation result = new Isolation(withUnavailable, m, offeredPerSecond, pct(counted, 0.50), pct(counted, 0.99), counted[m - 1] / 1000.0,
+                unavailableAnswers);
+        log.accept(String.format(Locale.ROOT, "isolation (%s): %,d counted at %,.0f/s offered: p50 %.1f ms, p99 %.1f ms, max %.1f ms; %,d answers 503",
+                label, m, offeredPerSecond, result.p50(), result.p99(), result.max(), unavailableAnswers));
+        return result;
+    }
+
+    private static double pct(long[] sortedMicros, double q) {
+        return WebhookBenchmark.pct(sortedMicros, q);
     }
 
     // ---- ingest
@@ -335,7 +454,7 @@ public final class ApiBenchmark {
 
     // ---- report
 
-    private String report(List<Delivery> deliveries, List<Ingest> ingests, double runSeconds, String loadBefore, String loadAfter) {
+    private String report(List<Delivery> deliveries, List<Isolation> isolations, List<Ingest> ingests, double runSeconds, String loadBefore, String loadAfter) {
         StringBuilder r = new StringBuilder();
         r.append("# HTTP API benchmark, ").append(LocalDate.now()).append("\n\n");
         r.append(String.format(Locale.ROOT, "Run: `bench/api.sh`, %.0f s in all; %d cores; load average before `%s`, after `%s`.%n%n",
@@ -353,6 +472,24 @@ public final class ApiBenchmark {
         if (deliveries.size() == 2) {
             r.append(String.format(Locale.ROOT, "%n**Ratio** %d subscribers / 1 subscriber: **%.2f**%n", options.subscribers(),
                     deliveries.get(1).perSecond() / deliveries.get(0).perSecond()));
+        }
+        if (!isolations.isEmpty()) {
+            r.append("\n## A subscriber answering 503 beside the others\n\n");
+            r.append(String.format(Locale.ROOT, "%d subscribers with disjoint filters, records offered at %,d/s (5 s of warm-up, then %d s counted), "
+                    + "the fan-out connector with one task, the receiver answering 204 after %d ms; then the same with one more subscriber "
+                    + "whose filter matches every record and whose URL answers 503 at once (retried, backoff 200 ms to 1 s, never given up "
+                    + "during the run). Latency of the healthy subscribers' deliveries, from the producer to the receiver; each checked to "
+                    + "arrive exactly once.%n%n", options.subscribers(), options.isolationRate(), options.isolationSeconds(), options.latencyMs()));
+            r.append("| run | deliveries counted | offered/s | p50 ms | p99 ms | max ms | 503 answers |\n|---|---|---|---|---|---|---|\n");
+            for (Isolation i : isolations) {
+                r.append(String.format(Locale.ROOT, "| %s | %,d | %,.0f | %.1f | %.1f | %.1f | %,d |%n",
+                        i.withUnavailable() ? "with a subscriber answering 503" : "without", i.counted(), i.offeredPerSecond(), i.p50(), i.p99(),
+                        i.max(), i.unavailableAnswers()));
+            }
+            if (isolations.size() == 2) {
+                r.append(String.format(Locale.ROOT, "%n**Ratio** p99 with / without the subscriber answering 503: **%.2f** (target ≤ 2)%n",
+                        isolations.get(1).p99() / isolations.get(0).p99()));
+            }
         }
         r.append("\n## Ingest\n\n");
         r.append(String.format(Locale.ROOT, "`POST /v1/topics/{topic}/events` of an `ApiServer` in the benchmark's JVM against a KafkaProducer "

@@ -51,7 +51,7 @@ import java.util.function.Consumer;
 public final class EdgeBenchmark {
 
     record Options(int records, int keys, int publishRows, int rate, int latencySeconds, Path results, Path work, Path edgeJar,
-                   List<String> edgeJavaOptions, String mallocArenaMax, List<String> parts, int mirrorRounds) {
+                   List<String> edgeJavaOptions, String mallocArenaMax, List<String> parts, int mirrorRounds, boolean mirrorKeyedByFields) {
         static Options parse(String[] args) {
             Map<String, String> a = new HashMap<>();
             for (int i = 0; i + 1 < args.length; i += 2) {
@@ -66,7 +66,16 @@ public final class EdgeBenchmark {
                             : List.of("@" + Path.of("edge/jvm.options").toAbsolutePath()),
                     a.getOrDefault("malloc-arena-max", "2"),
                     List.of(a.getOrDefault("parts", "mirror,publish,latency").split(",")),
-                    Integer.parseInt(a.getOrDefault("mirror-rounds", "3")));
+                    Integer.parseInt(a.getOrDefault("mirror-rounds", "3")), mirrorKey(a.getOrDefault("mirror-key", "fields")));
+        }
+
+        /** {@code fields}: the table keyed by its droneId column (the record key in a column of its own, indexed); {@code record}: by the record key. */
+        private static boolean mirrorKey(String value) {
+            return switch (value) {
+                case "fields" -> true;
+                case "record" -> false;
+                default -> throw new IllegalArgumentException("--mirror-key is fields or record, not " + value);
+            };
         }
     }
 
@@ -110,6 +119,7 @@ public final class EdgeBenchmark {
         md.append("Command: `bench/edge.sh --records ").append(options.records()).append(" --keys ").append(options.keys())
                 .append(" --publish-rows ").append(options.publishRows()).append(" --rate ").append(options.rate())
                 .append(" --latency-seconds ").append(options.latencySeconds()).append(" --mirror-rounds ").append(options.mirrorRounds())
+                .append(" --mirror-key ").append(options.mirrorKeyedByFields() ? "fields" : "record")
                 .append(options.parts().size() < 3 ? " --parts " + String.join(",", options.parts()) : "").append("`. One local broker (own process), ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores; load average before `").append(loadBefore)
                 .append("`, after `").append(loadAfter).append("`.\n\n| measure | value |\n|---|---|\n");
@@ -190,6 +200,9 @@ public final class EdgeBenchmark {
         row("mirror / plain insert per CPU second (median, each run)",
                 String.format(Locale.ROOT, "%.2f (%s)", median(ratiosCpu), list(ratiosCpu, "%.2f")));
         row("edge process peak RSS while mirroring (VmHWM)", peak + " MB");
+        row("mirror table keyed by", options.mirrorKeyedByFields()
+                ? "its droneId column (`key: [droneId]`; the record key in the hidden column hyphae_key, a second index)"
+                : "the record key (column `key`, the table's one index, as the baseline's droneId)");
     }
 
     /**
@@ -204,14 +217,14 @@ public final class EdgeBenchmark {
                 mirror:
                   drones:
                     topic: %1$s
-                    key: [droneId]
+                    %3$s
                     columns:
                       droneId: text
                       lat: { path: position.lat, type: real }
                       lon: { path: position.lon, type: real }
                       battery: integer
                       reportedAt: text
-                """.formatted(topic, round));
+                """.formatted(topic, round, options.mirrorKeyedByFields() ? "key: [droneId]" : "# keyed by the record key, which is the droneId"));
         Process node = edge(file, "mirror-" + round);
         Path db = work.resolve("mirror-" + round + ".db");
         long firstAt = 0;

@@ -354,7 +354,8 @@ public final class WebhookBenchmark {
         return l;
     }
 
-    private static double pct(long[] sortedMicros, double q) {
+    /** The q-quantile of sorted microseconds, in ms. */
+    static double pct(long[] sortedMicros, double q) {
         return sortedMicros.length == 0 ? Double.NaN
                 : sortedMicros[Math.min(sortedMicros.length - 1, (int) Math.ceil(q * sortedMicros.length) - 1)] / 1000.0;
     }

@@ -30,6 +30,7 @@ final class WebhookReceiver implements AutoCloseable {
     private final ScheduledExecutorService responder;
     private final long latencyMicros;
     private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong unavailable = new AtomicLong();
     private volatile Run run = new Run(0);
 
     /** One measured run: the requests from {@link #expect} on. */
@@ -67,6 +68,7 @@ final class WebhookReceiver implements AutoCloseable {
         responder = Executors.newScheduledThreadPool(2, daemon("receiver-responder"));
         server.setExecutor(handlers);
         server.createContext("/", this::handle);
+        server.createContext("/unavailable", this::unavailable);
         server.start();
     }
 
@@ -81,6 +83,24 @@ final class WebhookReceiver implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    /** A URL that answers every request 503 at once, counted in {@link #unavailableAnswers()}, not recorded in a run. */
+    String unavailableUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/unavailable";
+    }
+
+    long unavailableAnswers() {
+        return unavailable.get();
+    }
+
+    private void unavailable(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            in.readAllBytes();
+        }
+        unavailable.incrementAndGet();
+        exchange.sendResponseHeaders(503, -1);
+        exchange.close();
     }
 
     /** Starts recording a run of {@code n} expected deliveries; what arrived before is forgotten. */
