@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Runs the HTTP API benchmark on a fresh local broker and Connect worker (about 3 min): the fan-out connector's
+# Runs the HTTP API benchmark on a fresh local broker and Connect worker (about 4 min): the fan-out connector's
 # deliveries per second with one subscriber against 100 subscribers of the same stage topic; the 100 subscribers'
 # latency at a fixed rate with and without one more subscriber answering 503; and events per second
 # through POST /v1/topics/{topic}/events against a plain KafkaProducer, single events and batches of 100.
-#   bench/api.sh            20 000 records, 100 subscribers, receiver latency 1 ms, 8 ingest clients
+#   bench/api.sh            20 000 records, 100 subscribers, receiver latency 1 ms, 8 ingest clients,
+#                           40 000 single-event requests, 20 000 of 100 events
 # Options: --records N --subscribers N --max-in-flight N --receiver-latency-ms MS --clients N --single-requests N
-#   --batch-requests N --isolation-rate EVENTS_PER_S (400) --isolation-seconds S (20) --fan-out false --isolation false
+#   --batch-requests N --isolation-rate EVENTS_PER_S (400) --isolation-warmup-seconds S (15) --isolation-seconds S (20) --fan-out false --isolation false
 #   --results DIR
 # Results: a table on stdout and bench/results/<date>-api.md.
 set -euo pipefail

@@ -40,6 +40,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -69,7 +70,8 @@ public final class ApiBenchmark {
     static final int PARTITIONS = 3;
 
     record Options(int records, int subscribers, int maxInFlight, int latencyMs, int clients, int singleRequests, int batchRequests,
-                   boolean fanOut, boolean isolation, int isolationRate, int isolationSeconds, Path results, Path work, Path plugins) {
+                   boolean fanOut, boolean isolation, int isolationRate, int isolationWarmUpSeconds, int isolationSeconds, Path results, Path work,
+                   Path plugins) {
         static Options parse(String[] args) {
             Map<String, String> a = new HashMap<>();
             for (int i = 0; i + 1 < args.length; i += 2) {
@@ -77,10 +79,10 @@ public final class ApiBenchmark {
             }
             return new Options(Integer.parseInt(a.getOrDefault("records", "20000")), Integer.parseInt(a.getOrDefault("subscribers", "100")),
                     Integer.parseInt(a.getOrDefault("max-in-flight", "16")), Integer.parseInt(a.getOrDefault("receiver-latency-ms", "1")),
-                    Integer.parseInt(a.getOrDefault("clients", "8")), Integer.parseInt(a.getOrDefault("single-requests", "4000")),
-                    Integer.parseInt(a.getOrDefault("batch-requests", "200")), !"false".equals(a.getOrDefault("fan-out", "true")),
+                    Integer.parseInt(a.getOrDefault("clients", "8")), Integer.parseInt(a.getOrDefault("single-requests", "40000")),
+                    Integer.parseInt(a.getOrDefault("batch-requests", "20000")), !"false".equals(a.getOrDefault("fan-out", "true")),
                     !"false".equals(a.getOrDefault("isolation", "true")), Integer.parseInt(a.getOrDefault("isolation-rate", "400")),
-                    Integer.parseInt(a.getOrDefault("isolation-seconds", "20")), Path.of(a.getOrDefault("results", "bench/results")),
+                    Integer.parseInt(a.getOrDefault("isolation-warmup-seconds", "15")), Integer.parseInt(a.getOrDefault("isolation-seconds", "20")), Path.of(a.getOrDefault("results", "bench/results")),
                     Path.of(a.getOrDefault("work", "bench/target/work")), Path.of(a.getOrDefault("plugins", LocalConnect.WEBHOOK_PLUGIN)));
         }
     }
@@ -139,6 +141,7 @@ public final class ApiBenchmark {
                 deliveries.add(fanOut(options.subscribers()));
             }
             if (options.isolation()) {
+                isolation(false); // a warm-up run of the same, not counted: the first at a fixed rate on this worker
                 isolations.add(isolation(false));
                 isolations.add(isolation(true));
             }
@@ -252,7 +255,7 @@ public final class ApiBenchmark {
 
     /**
      * {@code --subscribers} subscribers with disjoint filters receive records offered at a fixed rate
-     * ({@code --isolation-rate} for 5 s of warm-up, then {@code --isolation-seconds} counted); with
+     * ({@code --isolation-rate} for {@code --isolation-warmup-seconds} of warm-up, then {@code --isolation-seconds} counted); with
      * {@code withUnavailable}, one more subscriber matches every record and answers each 503 (retried: 200 ms to 1 s
      * backoff, never given up during the run). The healthy subscribers' latency, produce to arrival.
      */
@@ -262,7 +265,7 @@ public final class ApiBenchmark {
         RouteFile routes = routes(application);
         String stage = createTopics(application);
         int rate = options.isolationRate();
-        int warmUp = rate * 5;
+        int warmUp = rate * options.isolationWarmUpSeconds();
         int total = warmUp + rate * options.isolationSeconds();
         try (KafkaProducer<byte[], byte[]> producer = producer(0)) {
             for (int s = 0; s < subscribers; s++) {
@@ -270,23 +273,23 @@ public final class ApiBenchmark {
             }
             if (withUnavailable) {
                 subscribe(producer, application, "down", receiver.unavailableUrl(), "true",
-                        ",\"retry\":{\"initialBackoff\":\"200ms\",\"maxBackoff\":\"1s\",\"maxAttempts\":100000,\"maxElapsed\":\"1h\"}");
+                        ",\"retry\":{\"initialBackoff\":\"200ms\",\"maxBackoff\":\"1s\",\"maxAttempts\":1000,\"maxElapsed\":\"1h\"}");
             }
             producer.flush();
         }
         WebhookReceiver.Run run = receiver.expect(total);
         String name = applyFanOut(routes, application);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!connect.status(name).running()) {
+        while (!running(name)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("isolation: connector " + name + " not running: " + connect.status(name));
+                throw new IllegalStateException("isolation: connector " + name + " not running in 120 s");
             }
             Thread.sleep(200);
         }
         Thread.sleep(3000); // the task's consumer joins its group and reads the subscriptions
         String label = withUnavailable ? "with a subscriber answering 503" : "without";
-        log.accept(String.format(Locale.ROOT, "isolation (%s): %d subscribers, offering %,d records/s for 5 s of warm-up, then %d s counted",
-                label, subscribers, rate, options.isolationSeconds()));
+        log.accept(String.format(Locale.ROOT, "isolation (%s): %d subscribers, offering %,d records/s for %d s of warm-up, then %d s counted",
+                label, subscribers, rate, options.isolationWarmUpSeconds(), options.isolationSeconds()));
         long unavailableBefore = receiver.unavailableAnswers();
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = producer(0)) {
@@ -308,6 +311,10 @@ public final class ApiBenchmark {
             throw new IllegalStateException("isolation (" + label + "): " + run.count() + " of " + total + " delivered in time");
         }
         long unavailableAnswers = receiver.unavailableAnswers() - unavailableBefore;
+        if (withUnavailable && unavailableAnswers == 0) {
+            throw new IllegalStateException("isolation: the subscriber answering 503 was never called (was its definition refused? see "
+                    + TopicNames.subscriberStatus(application) + ")");
+        }
         Thread.sleep(1000); // anything delivered twice would arrive now
         connect.delete(name);
         Set<Long> ids = new HashSet<>();
@@ -322,6 +329,7 @@ public final class ApiBenchmark {
         if (run.count() != total || ids.size() != total) {
             throw new IllegalStateException("isolation (" + label + "): " + run.count() + " requests, " + ids.size() + " distinct records of " + total);
         }
+        logSlowSeconds(label, run, total);
         Arrays.sort(micros, 0, m);
         long[] counted = Arrays.copyOf(micros, m);
         Isolation result = new Isolation(withUnavailable, m, offeredPerSecond, pct(counted, 0.50), pct(counted, 0.99), counted[m - 1] / 1000.0,
@@ -333,6 +341,37 @@ public final class ApiBenchmark {
 
     private static double pct(long[] sortedMicros, double q) {
         return WebhookBenchmark.pct(sortedMicros, q);
+    }
+
+    /** Each second of the run (by produce time) whose slowest delivery took over a second: when the stalls were. */
+    private void logSlowSeconds(String label, WebhookReceiver.Run run, int total) {
+        long first = Long.MAX_VALUE;
+        for (int i = 0; i < total; i++) {
+            first = Math.min(first, run.producedMicros[i]);
+        }
+        Map<Long, Long> worst = new TreeMap<>();
+        for (int i = 0; i < total; i++) {
+            worst.merge((run.producedMicros[i] - first) / 1_000_000, run.arrivalWallMicros[i] - run.producedMicros[i], Math::max);
+        }
+        StringBuilder slow = new StringBuilder();
+        worst.forEach((second, micros) -> {
+            if (micros > 1_000_000) {
+                slow.append(String.format(Locale.ROOT, " s%d: %.1f s;", second, micros / 1e6));
+            }
+        });
+        log.accept("isolation (" + label + "): seconds whose slowest delivery took over 1 s:" + (slow.length() == 0 ? " none" : slow));
+    }
+
+    /** The connector and its tasks running; false while the worker has no status for it yet (404). */
+    private boolean running(String name) throws Exception {
+        try {
+            return connect.status(name).running();
+        } catch (ConnectRestClient.ConnectRestException e) {
+            if (e.status() == 404) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     // ---- ingest
@@ -475,11 +514,12 @@ public final class ApiBenchmark {
         }
         if (!isolations.isEmpty()) {
             r.append("\n## A subscriber answering 503 beside the others\n\n");
-            r.append(String.format(Locale.ROOT, "%d subscribers with disjoint filters, records offered at %,d/s (5 s of warm-up, then %d s counted), "
+            r.append(String.format(Locale.ROOT, "%d subscribers with disjoint filters, records offered at %,d/s (%d s of warm-up, then %d s counted), "
                     + "the fan-out connector with one task, the receiver answering 204 after %d ms; then the same with one more subscriber "
                     + "whose filter matches every record and whose URL answers 503 at once (retried, backoff 200 ms to 1 s, never given up "
-                    + "during the run). Latency of the healthy subscribers' deliveries, from the producer to the receiver; each checked to "
-                    + "arrive exactly once.%n%n", options.subscribers(), options.isolationRate(), options.isolationSeconds(), options.latencyMs()));
+                    + "during the run); a first run without it, not counted, warms the worker up. Latency of the healthy subscribers' "
+                    + "deliveries, from the producer to the receiver; each checked to arrive exactly once.%n%n", options.subscribers(), options.isolationRate(), options.isolationWarmUpSeconds(), options.isolationSeconds(),
+                    options.latencyMs()));
             r.append("| run | deliveries counted | offered/s | p50 ms | p99 ms | max ms | 503 answers |\n|---|---|---|---|---|---|---|\n");
             for (Isolation i : isolations) {
                 r.append(String.format(Locale.ROOT, "| %s | %,d | %,.0f | %.1f | %.1f | %.1f | %,d |%n",

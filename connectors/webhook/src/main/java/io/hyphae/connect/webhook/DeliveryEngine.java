@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * Sends records to one subscriber: renders each, orders them per key when asked, keeps at most
  * {@code max.in.flight} requests open, retries on a schedule and dead-letters what can never be delivered.
  * One dispatcher thread starts requests; responses arrive on the HTTP client's threads; retries wait on a
- * scheduler, holding no permit.
+ * scheduler, holding no permit. When the endpoint keeps failing, an {@link EndpointBreaker} lets one request through
+ * at a time, one per initial backoff, until it answers again.
  */
 final class DeliveryEngine implements AutoCloseable {
 
@@ -61,6 +62,7 @@ final class DeliveryEngine implements AutoCloseable {
     private final WebhookSigner signer;
     private final AddressRules guard;
     private final KeySequencer sequencer = new KeySequencer();
+    private final EndpointBreaker breaker;
     private final DeadLetters deadLetters;
     private final int maxInFlight;
     private final Semaphore permits;
@@ -83,6 +85,7 @@ final class DeliveryEngine implements AutoCloseable {
         this.tracker = tracker;
         this.metrics = metrics;
         this.schedule = RetrySchedule.of(config);
+        this.breaker = new EndpointBreaker(Math.max(1, config.retryInitialBackoffMs()));
         this.signer = new WebhookSigner(config.signingKeys());
         this.guard = config.allowNetworks();
         this.deadLetters = new DeadLetters(reporter, subscriber,
@@ -149,6 +152,7 @@ final class DeliveryEngine implements AutoCloseable {
                     deadLetter(delivery, "refused", null, "not sent: " + refusal.get());
                     continue;
                 }
+                awaitBreaker();
                 permits.acquire();
                 if (!running) {
                     permits.release();
@@ -160,6 +164,14 @@ final class DeliveryEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Throwable e) {
             fail(new ConnectException("Subscriber '" + subscriber + "': the delivery thread failed", e));
+        }
+    }
+
+    /** Waits while the breaker holds requests back (the endpoint failing: one at a time, one per probe interval). */
+    private void awaitBreaker() throws InterruptedException {
+        long wait;
+        while (running && (wait = breaker.waitMs(System.currentTimeMillis(), maxInFlight - permits.availablePermits())) > 0) {
+            Thread.sleep(Math.min(wait, 100));
         }
     }
 
@@ -257,8 +269,10 @@ final class DeliveryEngine implements AutoCloseable {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof HttpTimeoutException) {
+                transientFailure("no response within " + timeout.toMillis() + " ms");
                 retry(delivery, "timeout", 0, null, "no response within " + timeout.toMillis() + " ms");
             } else if (cause instanceof IOException) {
+                transientFailure("connection error: " + cause);
                 retry(delivery, "connection-error", 0, null, "connection error: " + cause);
             } else {
                 deadLetter(delivery, "request-error", null, "the request failed: " + cause);
@@ -266,6 +280,11 @@ final class DeliveryEngine implements AutoCloseable {
             return;
         }
         int status = response.statusCode();
+        if (retryable(status)) {
+            transientFailure("HTTP " + status);
+        } else if (breaker.answered(System.currentTimeMillis())) {
+            log.info("Subscriber '{}' at {}: answering again (HTTP {}); sending at full concurrency", subscriber, url, status);
+        }
         if (status >= 200 && status < 300) {
             metrics.delivered.incrementAndGet();
             finish(delivery);
@@ -278,6 +297,13 @@ final class DeliveryEngine implements AutoCloseable {
         } else {
             String reason = "HTTP " + status + (status >= 300 && status < 400 ? " (redirects are not followed)" : "");
             deadLetter(delivery, Integer.toString(status), response.body(), reason);
+        }
+    }
+
+    private void transientFailure(String reason) {
+        if (breaker.failed(System.currentTimeMillis())) {
+            log.warn("Subscriber '{}' at {}: {} transient failures in a row (last: {}); sending one request at a time, one every {} ms, "
+                + "until it answers", subscriber, url, EndpointBreaker.THRESHOLD, reason, breaker.probeIntervalMs());
         }
     }
 

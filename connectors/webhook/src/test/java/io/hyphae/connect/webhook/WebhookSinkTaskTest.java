@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import javax.crypto.Mac;
@@ -214,6 +215,41 @@ class WebhookSinkTaskTest {
         assertThat(report.header(DeadLetters.STATUS)).isEqualTo("503");
         assertThat(report.header(DeadLetters.ATTEMPTS)).isEqualTo("3");
         assertThat(report.header(DeadLetters.REASON)).contains("gave up after 3 attempts");
+    }
+
+    @Test
+    void anEndpointThatKeepsFailingGetsOneRequestAtATimeUntilItAnswersAgain() {
+        AtomicBoolean down = new AtomicBoolean(true);
+        server.behaviour(exchange -> {
+            Thread.sleep(2);
+            return down.get() ? Reply.status(503, "down") : Reply.ok();
+        });
+        start(true, WebhookSinkConfig.MAX_IN_FLIGHT, "8", WebhookSinkConfig.RETRY_INITIAL_BACKOFF_MS, "50",
+            WebhookSinkConfig.RETRY_MAX_BACKOFF_MS, "50", WebhookSinkConfig.RETRY_MAX_ATTEMPTS, "1000");
+        List<SinkRecord> records = new ArrayList<>();
+        for (int offset = 0; offset < 100; offset++) {
+            records.add(record(0, offset, "k" + offset)); // a key each: nothing waits for its key
+        }
+        task.put(records);
+        // past the failures that open the breaker and the requests that were open then
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.received().size() >= EndpointBreaker.THRESHOLD + 8);
+        server.maxOpen.set(server.open.get());
+        int from = server.received().size() + 1;
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.received().size() >= from + 6);
+        List<Exchange> failing = server.received().subList(from, from + 6);
+        assertThat(server.maxOpen.get()).as("one request at a time while failing").isLessThanOrEqualTo(1);
+        for (int i = 1; i < failing.size(); i++) {
+            // each starts at least the probe interval (the initial backoff) after the outcome of the one before
+            assertThat(Duration.between(failing.get(i - 1).arrived(), failing.get(i).arrived())).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+        }
+        assertThat(server.delivered()).isEmpty();
+
+        server.maxOpen.set(0);
+        down.set(false);
+        await().atMost(Duration.ofSeconds(30)).until(() -> committed(TP0) == 100);
+        assertThat(server.delivered().stream().map(Exchange::body).collect(Collectors.toSet())).hasSize(100);
+        assertThat(server.maxOpen.get()).as("full concurrency once it answers").isGreaterThan(1);
+        assertThat(context.reports()).isEmpty();
     }
 
     @Test
