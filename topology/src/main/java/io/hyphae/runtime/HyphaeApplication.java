@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -69,8 +72,23 @@ public final class HyphaeApplication implements AutoCloseable {
         }
         try (Admin admin = Admin.create(StreamsConfigFactory.clientProperties(compiled.file(), config.getProperty("bootstrap.servers")))) {
             new TopicProvisioner(admin, progress).provision(compiled.topics());
+            if (!StreamsConfigFactory.namesStateDir(compiled.file())) {
+                StreamsConfigFactory.stateDirForCluster(compiled.file(), config, clusterId(admin))
+                        .ifPresent(dir -> config.put(StreamsConfig.STATE_DIR_CONFIG, dir));
+            }
         }
         provisioned = true;
+    }
+
+    /** The cluster's id; null if the broker does not say (the state folder then has no cluster subfolder). */
+    private String clusterId(Admin admin) throws InterruptedException {
+        try {
+            return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            progress.accept("warning: cannot read the cluster's id (" + (e.getCause() == null ? e : e.getCause()).toString()
+                    + "): the local state goes to " + config.getProperty(StreamsConfig.STATE_DIR_CONFIG) + " without a folder per cluster");
+            return null;
+        }
     }
 
     /** Provisions topics (if not done yet) and starts processing; returns once the streams have started (not yet RUNNING). */

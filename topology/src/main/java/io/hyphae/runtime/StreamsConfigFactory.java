@@ -12,6 +12,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -84,9 +85,28 @@ public final class StreamsConfigFactory {
     }
 
     /**
+     * The state folder for the cluster {@code clusterId}, when the file or {@code -X} did not name one: the default
+     * folder's {@code <cluster id>} subfolder, so that the state of an application on one cluster is never taken for
+     * its state on another (a new local broker, a test's broker): Kafka Streams keeps no record of the cluster in its
+     * state folder, and would otherwise go on from the stores of the former one.
+     */
+    public static Optional<String> stateDirForCluster(RouteFile file, Properties config, String clusterId) {
+        if (namesStateDir(file) || clusterId == null || clusterId.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(config.getProperty(StreamsConfig.STATE_DIR_CONFIG), clusterId).toString());
+    }
+
+    /** The file ({@code kafka.streams} or {@code kafka.properties}, where {@code -X} goes) names the state folder. */
+    public static boolean namesStateDir(RouteFile file) {
+        return file.kafka().streams().containsKey(StreamsConfig.STATE_DIR_CONFIG)
+                || file.kafka().properties().containsKey(StreamsConfig.STATE_DIR_CONFIG);
+    }
+
+    /**
      * Where the stores keep their local state unless {@code kafka.streams} says: {@code $HYPHAE_STATE_DIR}, else
-     * {@code ~/.hyphae/state}. Not Streams' own default, a folder under the OS's temporary directory, which the OS
-     * may clear under a running application.
+     * {@code ~/.hyphae/state}, in a subfolder per cluster ({@link #stateDirForCluster}). Not Streams' own default, a
+     * folder under the OS's temporary directory, which the OS may clear under a running application.
      */
     static String defaultStateDir(String fromEnvironment) {
         return fromEnvironment != null && !fromEnvironment.isBlank() ? fromEnvironment

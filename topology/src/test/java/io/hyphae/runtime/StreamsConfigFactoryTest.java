@@ -72,4 +72,17 @@ class StreamsConfigFactoryTest {
         assertThat(StreamsConfigFactory.forRun(file("  streams: { state.dir: /data/streams }"), "b:1"))
                 .containsEntry("state.dir", "/data/streams");
     }
+
+    @Test
+    void theDefaultFolderHasASubfolderPerClusterAFolderTheUserNamedHasNot() {
+        RouteFile plain = file("  properties: { client.id: x }");
+        Properties config = StreamsConfigFactory.forRun(plain, "b:1");
+        assertThat(StreamsConfigFactory.stateDirForCluster(plain, config, "Zx9-cluster"))
+                .contains(Path.of(config.getProperty("state.dir"), "Zx9-cluster").toString());
+        assertThat(StreamsConfigFactory.stateDirForCluster(plain, config, null)).isEmpty();
+        RouteFile named = file("  streams: { state.dir: /data/streams }");
+        assertThat(StreamsConfigFactory.stateDirForCluster(named, StreamsConfigFactory.forRun(named, "b:1"), "Zx9-cluster")).isEmpty();
+        RouteFile given = file("  properties: { state.dir: /data/x }"); // as -X state.dir=... gives it
+        assertThat(StreamsConfigFactory.stateDirForCluster(given, StreamsConfigFactory.forRun(given, "b:1"), "Zx9-cluster")).isEmpty();
+    }
 }
