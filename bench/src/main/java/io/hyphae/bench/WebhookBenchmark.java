@@ -325,11 +325,7 @@ public final class WebhookBenchmark {
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = producer(0)) {
             for (int i = 0; i < total; i++) {
-                long due = start + (long) (i * 1e9 / rate);
-                long wait;
-                while ((wait = due - System.nanoTime()) > 0) {
-                    LockSupport.parkNanos(wait);
-                }
+                awaitSlot(start, i, rate);
                 producer.send(new ProducerRecord<>(topic, key(i, options.keys()).getBytes(StandardCharsets.UTF_8), value(i, nowMicros())));
             }
             producer.flush();
@@ -352,6 +348,15 @@ public final class WebhookBenchmark {
         log.accept(String.format(Locale.ROOT, "latency (%s): %,d counted at %,.0f/s offered: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms",
                 settings, m, offeredPerSecond, l.p50(), l.p99(), l.p999(), l.max()));
         return l;
+    }
+
+    /** Waits for the i-th slot of a fixed rate that started at {@code startNanos}. */
+    static void awaitSlot(long startNanos, int i, int rate) {
+        long due = startNanos + (long) (i * 1e9 / rate);
+        long wait;
+        while ((wait = due - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+        }
     }
 
     /** The q-quantile of sorted microseconds, in ms. */
@@ -417,7 +422,12 @@ public final class WebhookBenchmark {
     }
 
     private void awaitTaskRunning(String connector) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        awaitTaskRunning(client, connector, 60);
+    }
+
+    /** Until the connector and its tasks run on the worker; fails if one failed or they do not run within the time. */
+    static void awaitTaskRunning(ConnectRestClient client, String connector, int withinSeconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(withinSeconds);
         while (true) {
             try {
                 ConnectRestClient.ConnectorStatus status = client.status(connector);
@@ -431,7 +441,7 @@ public final class WebhookBenchmark {
                 // not there yet
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(connector + " not running within 60 s");
+                throw new IllegalStateException(connector + " not running within " + withinSeconds + " s");
             }
             Thread.sleep(200);
         }
