@@ -19,6 +19,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -41,12 +45,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The HTTP API benchmark, on a fresh local broker and Connect worker, all on loopback:
@@ -68,9 +74,9 @@ public final class ApiBenchmark {
     static final String TOKEN = "bench-token";
     static final int PARTITIONS = 3;
 
-    record Options(int records, int subscribers, int maxInFlight, int latencyMs, int clients, int singleRequests, int batchRequests,
-                   boolean fanOut, boolean isolation, int isolationRate, int isolationWarmUpSeconds, int isolationSeconds, Path results, Path work,
-                   Path plugins) {
+    record Options(int records, int subscribers, int maxInFlight, int latencyMs, List<Integer> clients, int singleRequests, int batchRequests,
+                   boolean fanOut, boolean isolation, int isolationRate, int isolationWarmUpSeconds, int isolationSeconds, boolean jdkHttpClient,
+                   Path results, Path work, Path plugins) {
         static Options parse(String[] args) {
             Map<String, String> a = new HashMap<>();
             for (int i = 0; i + 1 < args.length; i += 2) {
@@ -78,18 +84,33 @@ public final class ApiBenchmark {
             }
             return new Options(Integer.parseInt(a.getOrDefault("records", "20000")), Integer.parseInt(a.getOrDefault("subscribers", "100")),
                     Integer.parseInt(a.getOrDefault("max-in-flight", "16")), Integer.parseInt(a.getOrDefault("receiver-latency-ms", "1")),
-                    Integer.parseInt(a.getOrDefault("clients", "8")), Integer.parseInt(a.getOrDefault("single-requests", "40000")),
+                    Arrays.stream(a.getOrDefault("clients", "1,8").split(",")).map(String::trim).map(Integer::valueOf).toList(), Integer.parseInt(a.getOrDefault("single-requests", "40000")),
                     Integer.parseInt(a.getOrDefault("batch-requests", "20000")), !"false".equals(a.getOrDefault("fan-out", "true")),
                     !"false".equals(a.getOrDefault("isolation", "true")), Integer.parseInt(a.getOrDefault("isolation-rate", "400")),
-                    Integer.parseInt(a.getOrDefault("isolation-warmup-seconds", "15")), Integer.parseInt(a.getOrDefault("isolation-seconds", "20")), Path.of(a.getOrDefault("results", "bench/results")),
+                    Integer.parseInt(a.getOrDefault("isolation-warmup-seconds", "15")), Integer.parseInt(a.getOrDefault("isolation-seconds", "20")),
+                    httpClient(a.getOrDefault("http-client", "keep-alive")), Path.of(a.getOrDefault("results", "bench/results")),
                     Path.of(a.getOrDefault("work", "bench/target/work")), Path.of(a.getOrDefault("plugins", LocalConnect.WEBHOOK_PLUGIN)));
         }
+    }
+
+    /** {@code jdk}: the ingest clients use the JDK's HttpClient; {@code keep-alive}: {@link KeepAliveHttpClient}. */
+    private static boolean httpClient(String name) {
+        return switch (name) {
+            case "jdk" -> true;
+            case "keep-alive" -> false;
+            default -> throw new IllegalArgumentException("--http-client is keep-alive or jdk, not " + name);
+        };
     }
 
     record Delivery(int subscribers, int records, double seconds, double perSecond) {
     }
 
-    record Ingest(String way, int batch, int requests, double seconds, double eventsPerSecond, double requestsPerSecond) {
+    /**
+     * One way of ingesting: its rate, and the CPU it took per event, in this JVM (clients, API, producer) and in the
+     * broker, with this JVM's share by thread group.
+     */
+    record Ingest(String way, int clients, int batch, int requests, double seconds, double eventsPerSecond, double requestsPerSecond,
+                  double jvmCpuMicrosPerEvent, double brokerCpuMicrosPerEvent, Map<String, Double> threadCpuMicrosPerEvent) {
     }
 
     /** The healthy subscribers' delivery latency at a fixed rate (ms), with or without a subscriber answering 503. */
@@ -101,6 +122,7 @@ public final class ApiBenchmark {
     private String bootstrap;
     private ConnectRestClient connect;
     private WebhookReceiver receiver;
+    private LocalKafka kafka;
     private Path dir;
 
     ApiBenchmark(Options options, Consumer<String> log) {
@@ -125,6 +147,7 @@ public final class ApiBenchmark {
         dir = options.work().resolve("api-" + System.currentTimeMillis());
         Files.createDirectories(dir);
         LocalKafka kafka = new LocalKafka(dir, BenchmarkRunner.freePair());
+        this.kafka = kafka;
         LocalConnect worker = new LocalConnect(dir, BenchmarkRunner.freePair(), kafka, List.of(options.plugins()));
         List<Delivery> deliveries = new ArrayList<>();
         List<Ingest> ingests = new ArrayList<>();
@@ -358,24 +381,52 @@ public final class ApiBenchmark {
         Properties client = new Properties();
         client.put("bootstrap.servers", bootstrap);
         List<Ingest> out = new ArrayList<>();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient jdkHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<KeepAliveHttpClient> connections = new CopyOnWriteArrayList<>();
         try (ApiServer api = new ApiServer(routes, new Formats(routes.registry()), client,
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TOKEN, 1 << 20).start();
              KafkaProducer<byte[], byte[]> producer = producer(1)) {
-            URI events = URI.create("http://127.0.0.1:" + api.address().getPort() + "/v1/topics/" + input + "/events");
-            for (int round = 0; round < 2; round++) { // a warm-up round, then the measured one
-                boolean measured = round == 1;
+            String path = "/v1/topics/" + input + "/events";
+            URI events = URI.create("http://127.0.0.1:" + api.address().getPort() + path);
+            ThreadLocal<KeepAliveHttpClient> connection = ThreadLocal.withInitial(() -> {
+                try {
+                    KeepAliveHttpClient c = new KeepAliveHttpClient(api.address());
+                    connections.add(c);
+                    return c;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            int most = options.clients().stream().mapToInt(Integer::intValue).max().orElseThrow();
+            List<Integer> rounds = new ArrayList<>(List.of(most)); // a warm-up round with the most clients, then one per count
+            rounds.addAll(options.clients());
+            for (int round = 0; round < rounds.size(); round++) {
+                boolean measured = round > 0;
+                int clients = rounds.get(round);
                 for (int batch : new int[] {1, 100}) {
-                    int requests = batch == 1 ? options.singleRequests() : options.batchRequests();
-                    Ingest viaApi = measure("api", batch, requests, i -> {
-                        HttpResponse<String> response = http.send(HttpRequest.newBuilder(events).header("Authorization", "Bearer " + TOKEN)
-                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body(i, batch))).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        if (response.statusCode() != 202) {
-                            throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
+                    // fewer clients, fewer requests: each run takes about as long
+                    int requests = Math.max(1, (batch == 1 ? options.singleRequests() : options.batchRequests()) * Math.max(clients, 1) / most);
+                    Ingest viaApi = measure("api", clients, batch, requests, i -> {
+                        byte[] body = body(i, batch).getBytes(StandardCharsets.UTF_8);
+                        int status;
+                        String answer;
+                        if (options.jdkHttpClient()) {
+                            HttpResponse<String> response = jdkHttp.send(HttpRequest.newBuilder(events).header("Authorization", "Bearer " + TOKEN)
+                                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            status = response.statusCode();
+                            answer = response.body();
+                        } else {
+                            KeepAliveHttpClient.Answer response = connection.get().post(path, body, "Authorization: Bearer " + TOKEN,
+                                    "Content-Type: application/json");
+                            status = response.status();
+                            answer = response.text();
+                        }
+                        if (status != 202) {
+                            throw new IllegalStateException("HTTP " + status + ": " + answer);
                         }
                     });
-                    Ingest viaProducer = measure("kafka-producer", batch, requests, i -> {
+                    Ingest viaProducer = measure("kafka-producer", clients, batch, requests, i -> {
                         List<Future<RecordMetadata>> sent = new ArrayList<>(batch);
                         for (int e = 0; e < batch; e++) {
                             sent.add(producer.send(new ProducerRecord<>(input, ("k" + (i * batch + e) % 1000).getBytes(StandardCharsets.UTF_8),
@@ -388,10 +439,16 @@ public final class ApiBenchmark {
                     if (measured) {
                         out.add(viaApi);
                         out.add(viaProducer);
-                        log.accept(String.format(Locale.ROOT, "ingest, batches of %d: API %,.0f events/s (%,.0f requests/s), producer %,.0f events/s",
-                                batch, viaApi.eventsPerSecond(), viaApi.requestsPerSecond(), viaProducer.eventsPerSecond()));
+                        log.accept(String.format(Locale.ROOT, "ingest, %d client(s), batches of %d: API %,.0f events/s (%,.0f requests/s, CPU µs/event %.2f + broker %.2f, %s), "
+                                        + "producer %,.0f events/s (CPU µs/event %.2f + broker %.2f, %s)", clients, batch, viaApi.eventsPerSecond(), viaApi.requestsPerSecond(),
+                                viaApi.jvmCpuMicrosPerEvent(), viaApi.brokerCpuMicrosPerEvent(), viaApi.threadCpuMicrosPerEvent(), viaProducer.eventsPerSecond(),
+                                viaProducer.jvmCpuMicrosPerEvent(), viaProducer.brokerCpuMicrosPerEvent(), viaProducer.threadCpuMicrosPerEvent()));
                     }
                 }
+            }
+        } finally {
+            for (KeepAliveHttpClient c : connections) {
+                c.close();
             }
         }
         return out;
@@ -402,12 +459,16 @@ public final class ApiBenchmark {
     }
 
     /** {@code requests} requests from {@code clients} threads, each waiting for its answer before the next. */
-    private Ingest measure(String way, int batch, int requests, Request request) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(options.clients());
+    private Ingest measure(String way, int clients, int batch, int requests, Request request) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients, r -> new Thread(r, "bench-client"));
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> workers = new ArrayList<>();
+        long broker = kafka.status().pid().orElse(-1L);
+        double brokerCpuBefore = ProcessStats.cpuSeconds(broker);
+        double jvmCpuBefore = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
+        Map<Thread, Long> threadsBefore = threadCpuNanos();
         long start = System.nanoTime();
-        for (int c = 0; c < options.clients(); c++) {
+        for (int c = 0; c < clients; c++) {
             workers.add(pool.submit(() -> {
                 for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
                     request.send(i);
@@ -419,8 +480,48 @@ public final class ApiBenchmark {
             w.get();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double events = requests * (double) batch;
+        double jvmCpu = ProcessStats.cpuSeconds(ProcessHandle.current().pid()) - jvmCpuBefore;
+        double brokerCpu = ProcessStats.cpuSeconds(broker) - brokerCpuBefore;
+        Map<String, Double> byGroup = new TreeMap<>();
+        threadCpuNanos().forEach((thread, nanos) -> {
+            double used = nanos - threadsBefore.getOrDefault(thread, 0L);
+            if (used > 0) {
+                byGroup.merge(threadGroup(thread.getName()), used / 1e3 / events, Double::sum);
+            }
+        });
         pool.shutdown();
-        return new Ingest(way, batch, requests, seconds, requests * (double) batch / seconds, requests / seconds);
+        return new Ingest(way, clients, batch, requests, seconds, events / seconds, requests / seconds, jvmCpu * 1e6 / events, brokerCpu * 1e6 / events, byGroup);
+    }
+
+    /** CPU nanoseconds of each live thread of this JVM (a thread that ended in between is not counted). */
+    private static Map<Thread, Long> threadCpuNanos() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<Thread, Long> out = new HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            long nanos = mx.getThreadCpuTime(t.getId());
+            if (nanos >= 0) {
+                out.put(t, nanos);
+            }
+        }
+        return out;
+    }
+
+    /** Threads by what they do: the benchmark's clients, the JDK HTTP client, the API's handlers, the producer's sender. */
+    static String threadGroup(String name) {
+        if (name.startsWith("bench-client")) {
+            return "clients";
+        }
+        if (name.startsWith("HttpClient")) {
+            return "http client";
+        }
+        if (name.startsWith("hyphae-api") || name.startsWith("HTTP-Dispatcher")) {
+            return "api";
+        }
+        if (name.startsWith("kafka-producer-network-thread")) {
+            return "producer sender";
+        }
+        return "other";
     }
 
     /**
@@ -470,19 +571,21 @@ public final class ApiBenchmark {
         r.append("# HTTP API benchmark, ").append(LocalDate.now()).append("\n\n");
         r.append(String.format(Locale.ROOT, "Run: `bench/api.sh`, %.0f s in all; %d cores; load average before `%s`, after `%s`.%n%n",
                 runSeconds, Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter));
-        r.append("## Fan-out delivery\n\n");
-        r.append(String.format(Locale.ROOT, "A fresh local broker and Connect worker; %,d records on a stage topic of %d partitions; the fan-out "
-                + "connector with one task; a receiver on loopback answering 204 after %d ms; `maxInFlight` %d per subscriber. One "
-                + "subscriber whose filter matches every record, then %d subscribers with disjoint filters (`value.bucket == i`, 1%% each): "
-                + "the same %,d deliveries. From the first delivery to the last; each record checked to arrive exactly once.%n%n",
-                options.records(), PARTITIONS, options.latencyMs(), options.maxInFlight(), options.subscribers(), options.records()));
-        r.append("| subscribers | deliveries | seconds | deliveries/s |\n|---|---|---|---|\n");
-        for (Delivery d : deliveries) {
-            r.append(String.format(Locale.ROOT, "| %d | %,d | %.2f | %,.0f |%n", d.subscribers(), d.records(), d.seconds(), d.perSecond()));
-        }
-        if (deliveries.size() == 2) {
-            r.append(String.format(Locale.ROOT, "%n**Ratio** %d subscribers / 1 subscriber: **%.2f**%n", options.subscribers(),
-                    deliveries.get(1).perSecond() / deliveries.get(0).perSecond()));
+        if (!deliveries.isEmpty()) {
+            r.append("## Fan-out delivery\n\n");
+            r.append(String.format(Locale.ROOT, "A fresh local broker and Connect worker; %,d records on a stage topic of %d partitions; the fan-out "
+                    + "connector with one task; a receiver on loopback answering 204 after %d ms; `maxInFlight` %d per subscriber. One "
+                    + "subscriber whose filter matches every record, then %d subscribers with disjoint filters (`value.bucket == i`, 1%% each): "
+                    + "the same %,d deliveries. From the first delivery to the last; each record checked to arrive exactly once.%n%n",
+                    options.records(), PARTITIONS, options.latencyMs(), options.maxInFlight(), options.subscribers(), options.records()));
+            r.append("| subscribers | deliveries | seconds | deliveries/s |\n|---|---|---|---|\n");
+            for (Delivery d : deliveries) {
+                r.append(String.format(Locale.ROOT, "| %d | %,d | %.2f | %,.0f |%n", d.subscribers(), d.records(), d.seconds(), d.perSecond()));
+            }
+            if (deliveries.size() == 2) {
+                r.append(String.format(Locale.ROOT, "%n**Ratio** %d subscribers / 1 subscriber: **%.2f**%n", options.subscribers(),
+                        deliveries.get(1).perSecond() / deliveries.get(0).perSecond()));
+            }
         }
         if (!isolations.isEmpty()) {
             r.append("\n## A subscriber answering 503 beside the others\n\n");
@@ -503,19 +606,45 @@ public final class ApiBenchmark {
                         isolations.get(1).p99() / isolations.get(0).p99()));
             }
         }
+        if (ingests.isEmpty()) {
+            return r.toString();
+        }
         r.append("\n## Ingest\n\n");
         r.append(String.format(Locale.ROOT, "`POST /v1/topics/{topic}/events` of an `ApiServer` in the benchmark's JVM against a KafkaProducer "
-                + "(acks=all, idempotent) in the same JVM, each with %d clients that wait for each request's events to be acknowledged "
-                + "before sending the next; a warm-up round first.%n%n", options.clients()));
-        r.append("| way | events per request | requests | seconds | events/s | requests/s |\n|---|---|---|---|---|---|\n");
+                + "(acks=all, idempotent, linger 1 ms, as the API's own) in the same JVM, each with %s client thread(s) that wait for each "
+                + "request's events to be acknowledged before sending the next (fewer requests with fewer clients); a warm-up round first. "
+                + "The API's clients: %s. CPU: this JVM's (clients, API, producer) and the broker's, per event.%n%n",
+                options.clients().stream().map(String::valueOf).collect(Collectors.joining(" or ")),
+                options.jdkHttpClient() ? "the JDK's HttpClient (`--http-client jdk`)"
+                        : "one kept-alive HTTP/1.1 connection each, every request written in one piece (`KeepAliveHttpClient`; "
+                        + "`--http-client jdk` for the JDK's HttpClient)"));
+        r.append("| way | clients | events per request | requests | seconds | events/s | requests/s | CPU µs/event, this JVM | CPU µs/event, broker |\n"
+                + "|---|---|---|---|---|---|---|---|---|\n");
         for (Ingest i : ingests) {
-            r.append(String.format(Locale.ROOT, "| %s | %d | %,d | %.2f | %,.0f | %,.0f |%n", i.way(), i.batch(), i.requests(), i.seconds(),
-                    i.eventsPerSecond(), i.requestsPerSecond()));
+            r.append(String.format(Locale.ROOT, "| %s | %d | %d | %,d | %.2f | %,.0f | %,.0f | %.2f | %.2f |%n", i.way(), i.clients(), i.batch(), i.requests(),
+                    i.seconds(), i.eventsPerSecond(), i.requestsPerSecond(), i.jvmCpuMicrosPerEvent(), i.brokerCpuMicrosPerEvent()));
+        }
+        r.append("\nThis JVM's CPU µs per event by thread: `clients` the benchmark's client threads (building each request or record, "
+                + "and the producer's send in the caller's thread), `http client` the JDK HTTP client's own threads, `api` the API's "
+                + "handlers and dispatcher, `producer sender` the producer's network thread.\n\n");
+        List<String> groups = ingests.stream().flatMap(i -> i.threadCpuMicrosPerEvent().keySet().stream()).distinct().sorted().toList();
+        r.append("| way | clients | events per request | ").append(String.join(" | ", groups)).append(" |\n|---|---|---|")
+                .append("---|".repeat(groups.size())).append('\n');
+        for (Ingest i : ingests) {
+            r.append("| ").append(i.way()).append(" | ").append(i.clients()).append(" | ").append(i.batch()).append(" |");
+            for (String g : groups) {
+                r.append(String.format(Locale.ROOT, " %.2f |", i.threadCpuMicrosPerEvent().getOrDefault(g, 0.0)));
+            }
+            r.append('\n');
         }
         r.append('\n');
         for (int b = 0; b + 1 < ingests.size(); b += 2) {
-            r.append(String.format(Locale.ROOT, "**Ratio** API / producer, %d event(s) per request: **%.2f**%n%n", ingests.get(b).batch(),
-                    ingests.get(b).eventsPerSecond() / ingests.get(b + 1).eventsPerSecond()));
+            Ingest api = ingests.get(b);
+            Ingest producer = ingests.get(b + 1);
+            r.append(String.format(Locale.ROOT, "**Ratio** API / producer, %d client(s), %d event(s) per request: **%.2f** "
+                            + "(CPU per event, producer / API, broker included: %.2f)%n%n", api.clients(), api.batch(),
+                    api.eventsPerSecond() / producer.eventsPerSecond(),
+                    (producer.jvmCpuMicrosPerEvent() + producer.brokerCpuMicrosPerEvent()) / (api.jvmCpuMicrosPerEvent() + api.brokerCpuMicrosPerEvent())));
         }
         return r.toString();
     }

@@ -118,7 +118,7 @@ final class EventIngest {
      * follow the event or the list.
      */
     List<ProducerRecord<byte[], byte[]>> records(RouteDefinition route, byte[] body, Optional<String> idempotencyKey) throws Refused {
-        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(Math.min(maxBatch, 16 + body.length / 64));
         try (JsonParser parser = HttpExchanges.JSON.getFactory().createParser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -131,13 +131,13 @@ final class EventIngest {
             boolean batch = first == JsonToken.START_ARRAY;
             if (batch) {
                 for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
-                    records.add(record(route, parser, body, "[" + records.size() + "]", idempotencyKey));
+                    records.add(record(route, parser, body, records.size(), idempotencyKey));
                 }
                 if (records.isEmpty() || records.size() > maxBatch) {
                     throw new Refused(400, "invalid-event", "a batch holds 1 to " + maxBatch + " events, not " + records.size());
                 }
             } else {
-                records.add(record(route, parser, body, "", idempotencyKey));
+                records.add(record(route, parser, body, -1, idempotencyKey));
             }
             if (parser.nextToken() != null) {
                 throw new Refused(400, "invalid-json", "the body goes on after the " + (batch ? "list of events" : "event") + position(parser));
@@ -151,11 +151,16 @@ final class EventIngest {
         return records;
     }
 
-    /** One event, the parser on its first token; leaves the parser on its last. */
-    private ProducerRecord<byte[], byte[]> record(RouteDefinition route, JsonParser parser, byte[] body, String at,
+    /** How an error names the event: {@code event} alone, or {@code event[i]} in a batch. */
+    private static String event(int index) {
+        return index < 0 ? "event" : "event[" + index + "]";
+    }
+
+    /** One event, the parser on its first token; leaves the parser on its last. {@code index}: its place in a batch, or -1. */
+    private ProducerRecord<byte[], byte[]> record(RouteDefinition route, JsonParser parser, byte[] body, int index,
                                                   Optional<String> idempotencyKey) throws Refused, IOException {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
-            throw new Refused(400, "invalid-event", "event" + at + " is not an object {\"value\": ..., \"key\": ..., \"headers\": {...}}");
+            throw new Refused(400, "invalid-event", event(index) + " is not an object {\"value\": ..., \"key\": ..., \"headers\": {...}}");
         }
         byte[] value = null;
         boolean valueIsObject = false;
@@ -174,35 +179,35 @@ final class EventIngest {
                 }
                 case "key" -> {
                     if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY || v == JsonToken.VALUE_TRUE || v == JsonToken.VALUE_FALSE) {
-                        throw new Refused(400, "invalid-event", "event" + at + ".key must be a string or a number");
+                        throw new Refused(400, "invalid-event", event(index) + ".key must be a string or a number");
                     }
                     keyBytes = v == JsonToken.VALUE_NULL ? null : parser.getText().getBytes(StandardCharsets.UTF_8);
                 }
-                case "headers" -> headers(parser, v, at, headers);
-                default -> throw new Refused(400, "invalid-event", "event" + at + " has an unknown field '" + field + "'; expected value, key, headers");
+                case "headers" -> headers(parser, v, index, headers);
+                default -> throw new Refused(400, "invalid-event", event(index) + " has an unknown field '" + field + "'; expected value, key, headers");
             }
         }
         if (value == null) {
-            throw new Refused(400, "invalid-event", "event" + at + " has no 'value'");
+            throw new Refused(400, "invalid-event", event(index) + " has no 'value'");
         }
         idempotencyKey.ifPresent(k -> headers.add(IDEMPOTENCY_HEADER, k.getBytes(StandardCharsets.UTF_8)));
-        return new ProducerRecord<>(route.from(), null, keyBytes, encode(route, value, valueIsObject, at), headers);
+        return new ProducerRecord<>(route.from(), null, keyBytes, encode(route, value, valueIsObject, index), headers);
     }
 
-    private static void headers(JsonParser parser, JsonToken first, String at, RecordHeaders headers) throws Refused, IOException {
+    private static void headers(JsonParser parser, JsonToken first, int index, RecordHeaders headers) throws Refused, IOException {
         if (first == JsonToken.VALUE_NULL) {
             return;
         }
         if (first != JsonToken.START_OBJECT) {
-            throw new Refused(400, "invalid-event", "event" + at + ".headers must be an object of names to strings");
+            throw new Refused(400, "invalid-event", event(index) + ".headers must be an object of names to strings");
         }
         for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
             String name = parser.currentName();
             if (parser.nextToken() != JsonToken.VALUE_STRING) {
-                throw new Refused(400, "invalid-event", "event" + at + ".headers." + name + " must be a string");
+                throw new Refused(400, "invalid-event", event(index) + ".headers." + name + " must be a string");
             }
             if (name.startsWith("hyphae.")) {
-                throw new Refused(400, "invalid-event", "event" + at + ".headers." + name + ": hyphae.* headers are set by Hyphae");
+                throw new Refused(400, "invalid-event", event(index) + ".headers." + name + ": hyphae.* headers are set by Hyphae");
             }
             headers.add(name, parser.getText().getBytes(StandardCharsets.UTF_8));
         }
@@ -216,7 +221,7 @@ final class EventIngest {
         return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
-    private byte[] encode(RouteDefinition route, byte[] json, boolean isObject, String at) throws Refused {
+    private byte[] encode(RouteDefinition route, byte[] json, boolean isObject, int index) throws Refused {
         if (route.format() == Format.JSON) {
             // As it came: a value the route cannot read (not an object) reaches its dead-letter topic, as from any producer.
             return json;
@@ -227,13 +232,13 @@ final class EventIngest {
                     + "cannot be written as Avro; give the route a schema");
         }
         if (!isObject) {
-            throw new Refused(422, "invalid-event", "event" + at + ".value must be an object to be written as Avro record "
+            throw new Refused(422, "invalid-event", event(index) + ".value must be an object to be written as Avro record "
                     + schema.getFullName());
         }
         try {
             return avroFormats.get(route.from()).encode(route.from(), schema, Formats.json().decode(route.from(), json));
         } catch (RuntimeException e) {
-            throw new Refused(422, "invalid-event", "event" + at + ".value does not fit Avro schema " + schema.getFullName() + ": " + e.getMessage());
+            throw new Refused(422, "invalid-event", event(index) + ".value does not fit Avro schema " + schema.getFullName() + ": " + e.getMessage());
         }
     }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /** Reading requests and writing JSON responses; every error is {@code {"error": ..., "message": ...}}. */
 final class HttpExchanges {
@@ -27,10 +28,17 @@ final class HttpExchanges {
     /** The body, at most {@code limit} bytes. */
     static byte[] body(HttpExchange exchange, int limit) throws IOException, TooLarge {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null && Long.parseLong(length.trim()) > limit) {
+        long declared = length == null ? -1 : Long.parseLong(length.trim());
+        if (declared > limit) {
             throw new TooLarge(limit);
         }
         try (InputStream in = exchange.getRequestBody()) {
+            if (declared >= 0) {
+                // read into one array of the declared size; the server's stream ends there
+                byte[] bytes = new byte[(int) declared];
+                int read = in.readNBytes(bytes, 0, bytes.length);
+                return read == bytes.length ? bytes : Arrays.copyOf(bytes, read);
+            }
             byte[] bytes = in.readNBytes(limit + 1);
             if (bytes.length > limit) {
                 throw new TooLarge(limit);
