@@ -43,6 +43,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -67,7 +68,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Subscribers added through the HTTP API, delivered by the fan-out connector on a real Kafka Connect worker (its own
  * process, beside a broker of its own): added while events flow, changed, removed and carried over a restart of the worker;
- * and 200 subscribers on one stage topic read by one consumer group, one of them answering 503 without holding up the others.
+ * 200 subscribers on one stage topic read by one consumer group, one of them answering 503 without holding up the others;
+ * and {@code hyphae serve} in its own process, applying the fan-out connector itself, with a subscriber whose {@code from}
+ * replays the events written before it was added.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -149,6 +152,21 @@ class RuntimeSubscribersIT {
         return "http://127.0.0.1:" + hooks.getAddress().getPort() + "/hooks/" + name;
     }
 
+    /** The application's route file: one route, {@code orders} → stage {@code priced}, which sets {@code band}. */
+    private Path routeFile(String application) throws IOException {
+        Path file = dir.resolve(application + ".yaml");
+        Files.writeString(file, """
+                application: %1$s
+                topics: { replicationFactor: 1 }
+                routes:
+                  orders:
+                    from: %1$s.orders
+                    stages:
+                      - priced: { transform: { set: { band: "value.total >= 100 ? 'HIGH' : 'LOW'" } } }
+                """.formatted(application));
+        return file;
+    }
+
     /** A running application: the stream app, the API and the fan-out connector (with {@code overrides}). */
     private final class Application implements AutoCloseable {
         final String name;
@@ -164,16 +182,7 @@ class RuntimeSubscribersIT {
 
         Application(String prefix, Map<String, String> overrides) throws Exception {
             name = Kafka.unique(prefix);
-            file = dir.resolve(name + ".yaml");
-            Files.writeString(file, """
-                    application: %1$s
-                    topics: { replicationFactor: 1 }
-                    routes:
-                      orders:
-                        from: %1$s.orders
-                        stages:
-                          - priced: { transform: { set: { band: "value.total >= 100 ? 'HIGH' : 'LOW'" } } }
-                    """.formatted(name));
+            file = routeFile(name);
             routes = new RouteFileLoader(n -> null).load(file);
             client.put("bootstrap.servers", kafka.bootstrapServers());
             app = new HyphaeApplication(routes, kafka.bootstrapServers(), progress::add);
@@ -228,22 +237,12 @@ class RuntimeSubscribersIT {
         }
 
         HttpResponse<String> call(String method, String path, String body) throws Exception {
-            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return RuntimeSubscribersIT.this.call(base, method, path, body);
         }
 
         /** PUTs the subscriber; returns the record's writtenAt. */
         String put(String subscriber, Map<String, Object> fields) throws Exception {
-            Map<String, Object> all = new LinkedHashMap<>();
-            all.put("stage", "orders.priced");
-            all.put("url", hookUrl(subscriber));
-            all.put("allowNetworks", List.of("127.0.0.1/32"));
-            all.putAll(fields);
-            HttpResponse<String> written = call("PUT", "/v1/subscribers/" + subscriber, JSON.writeValueAsString(all));
-            assertThat(written.statusCode()).as(written.body()).isEqualTo(200);
-            return JSON.readTree(written.body()).get("writtenAt").asText();
+            return RuntimeSubscribersIT.this.put(base, subscriber, fields);
         }
 
         JsonNode status(String subscriber) throws Exception {
@@ -254,7 +253,7 @@ class RuntimeSubscribersIT {
 
         /** Waits until every task delivers with the definition written at {@code writtenAt}. */
         void awaitDefinition(String subscriber, String writtenAt) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> writtenAt.equals(status(subscriber).path("definedAt").asText()));
+            RuntimeSubscribersIT.this.awaitDefinition(base, subscriber, writtenAt);
         }
 
         @Override
@@ -397,5 +396,92 @@ class RuntimeSubscribersIT {
         } finally {
             answers.remove("s0");
         }
+    }
+
+    @Test
+    @Order(3)
+    void hyphaeServeInItsOwnProcessAppliesTheFanOutConnectorAndASubscriberWithFromReplaysHistory() throws Exception {
+        String name = Kafka.unique("serve");
+        Path file = routeFile(name);
+        RouteFile routes = new RouteFileLoader(n -> null).load(file);
+        int port = Ports.freePair();
+        URI base = URI.create("http://127.0.0.1:" + port);
+        try (HyphaeApplication app = new HyphaeApplication(routes, kafka.bootstrapServers(), progress::add);
+             HyphaeProcess serve = HyphaeProcess.start(dir.resolve(name + "-serve.log"), Map.of("HYPHAE_API_TOKEN", TOKEN), "serve",
+                     file.toString(), "--listen", "127.0.0.1:" + port, "-b", kafka.bootstrapServers(), "--connect-url", connectUrl)) {
+            app.start();
+            app.awaitRunning(Duration.ofSeconds(90));
+            await().atMost(Duration.ofSeconds(90)).until(() -> serve.output().contains("serving the API of"));
+            // serve applied the fan-out connector to the worker itself
+            ConnectRestClient worker = new ConnectRestClient(connectUrl);
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                try {
+                    ConnectRestClient.ConnectorStatus status = worker.status(TopicNames.fanOutConnector(name));
+                    return status.running() && !status.tasks().isEmpty();
+                } catch (ConnectRestClient.ConnectRestException e) {
+                    return false;
+                }
+            });
+            String witness = name + "-witness";
+            awaitDefinition(base, witness, put(base, witness, Map.of()));
+
+            // 20 events through the API, before the other two subscribers exist
+            Instant beforeTheFirst = Instant.now();
+            HttpResponse<String> first = call(base, "POST", "/v1/topics/" + name + ".orders/events", events(0, 20));
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(60)).until(() -> ns(witness).containsAll(IntStream.range(0, 20).boxed().toList()));
+
+            String replay = name + "-replay";
+            String late = name + "-late";
+            awaitDefinition(base, replay, put(base, replay, Map.of("from", beforeTheFirst.toString())));
+            awaitDefinition(base, late, put(base, late, Map.of()));
+            HttpResponse<String> second = call(base, "POST", "/v1/topics/" + name + ".orders/events", events(20, 10));
+            assertThat(second.statusCode()).as(second.body()).isEqualTo(202);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> ns(replay).containsAll(IntStream.range(0, 30).boxed().toList())
+                    && ns(late).containsAll(IntStream.range(20, 30).boxed().toList()));
+            assertThat(of(late)).extracting(Received::n).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(20));
+            Map<String, List<Integer>> seqsByKey = of(replay).stream().collect(Collectors.groupingBy(Received::key, LinkedHashMap::new,
+                    Collectors.mapping(Received::seq, Collectors.toList())));
+            assertThat(seqsByKey).hasSize(4).allSatisfy((key, seqs) -> assertThat(seqs).as(key).isSorted());
+
+            assertThat(serve.stop()).as(serve.output()).isEqualTo(143); // the JVM's code after SIGTERM, once its shutdown hook ran
+            assertThat(serve.output()).contains("stopping...").doesNotContain(TOKEN);
+        } finally {
+            new ConnectRestClient(connectUrl).delete(TopicNames.fanOutConnector(name));
+        }
+    }
+
+    /** A batch of {@code count} events from {@code n}, four keys, each event's sequence within its key. */
+    private static String events(int from, int count) {
+        return IntStream.range(from, from + count).mapToObj(n -> "{\"key\": \"k" + n % 4 + "\", \"value\": {\"n\": " + n + ", \"key\": \"k"
+                + n % 4 + "\", \"seq\": " + (n / 4) + ", \"total\": 150, \"bucket\": 0}}").collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private HttpResponse<String> call(URI base, String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** PUTs the subscriber of {@code orders.priced}; returns the record's writtenAt. */
+    private String put(URI base, String subscriber, Map<String, Object> fields) throws Exception {
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("stage", "orders.priced");
+        all.put("url", hookUrl(subscriber));
+        all.put("allowNetworks", List.of("127.0.0.1/32"));
+        all.putAll(fields);
+        HttpResponse<String> written = call(base, "PUT", "/v1/subscribers/" + subscriber, JSON.writeValueAsString(all));
+        assertThat(written.statusCode()).as(written.body()).isEqualTo(200);
+        return JSON.readTree(written.body()).get("writtenAt").asText();
+    }
+
+    /** Waits until every task delivers with the definition written at {@code writtenAt}. */
+    private void awaitDefinition(URI base, String subscriber, String writtenAt) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            HttpResponse<String> status = call(base, "GET", "/v1/subscribers/" + subscriber + "/status", null);
+            return status.statusCode() == 200 && writtenAt.equals(JSON.readTree(status.body()).path("definedAt").asText());
+        });
     }
 }

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 @Command(name = "serve",
@@ -72,8 +73,17 @@ final class ServeCommand implements Callable<Integer> {
         RouteFile effective = routes.usesAvro() ? client.resolveRegistry(routes, LocalCommand.printer(spec, true)) : routes;
         Properties props = client.clientProperties(Optional.of(effective), bootstrap);
         CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
         try (ApiServer server = new ApiServer(effective, new Formats(effective.registry()), props, address, token, maxBody).start()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "hyphae-serve-shutdown"));
+            // on SIGTERM: let the main thread close the server and the producer (in-flight events acknowledged or refused) before the JVM halts
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopped.countDown();
+                try {
+                    closed.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "hyphae-serve-shutdown"));
             InetSocketAddress bound = server.address();
             if (!bound.getAddress().isLoopbackAddress()) {
                 out.println("warning: listening on " + bound.getAddress().getHostAddress() + ", not only on this machine");
@@ -85,6 +95,8 @@ final class ServeCommand implements Callable<Integer> {
             stopped.await();
             out.println("stopping...");
             out.flush();
+        } finally {
+            closed.countDown();
         }
         return 0;
     }
