@@ -12,17 +12,13 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -52,6 +48,7 @@ public class FanOutSinkTask extends SinkTask {
     private String statusTopic;
     private KafkaProducer<byte[], byte[]> producer;
     private Admin admin;
+    private StartOffsetLookup starts;
     private SubscriberTable table;
     private FanOut fanOut;
     private long lastReportMs;
@@ -69,6 +66,7 @@ public class FanOutSinkTask extends SinkTask {
         statusTopic = TopicNames.subscriberStatus(application);
         Map<String, Object> kafka = config.kafka();
         admin = Admin.create(kafka);
+        starts = new StartOffsetLookup(admin);
         createCompacted(TopicNames.subscriptions(application));
         createCompacted(statusTopic);
         Map<String, Object> p = new HashMap<>(kafka);
@@ -84,7 +82,7 @@ public class FanOutSinkTask extends SinkTask {
         table = new SubscriberTable(new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
                 TopicNames.subscriptions(application), statusTopic).start(TIMEOUT);
         fanOut = new FanOut(config.stages(), application, config.taskId(), config.maxBuffered(), config.registry(), context,
-                this::startOffset, table::position,
+                starts, table::position,
                 definition -> new TopicDeadLetterReporter(producer, definition.checked().deadLetterTopic(), connector, config.taskId(),
                         () -> createTopic(new NewTopic(definition.checked().deadLetterTopic(), Optional.of(config.topicPartitions()),
                                 replicationFactor()))));
@@ -95,6 +93,7 @@ public class FanOutSinkTask extends SinkTask {
 
     @Override
     public void open(Collection<TopicPartition> partitions) {
+        starts.forget();
         fanOut.open(partitions);
     }
 
@@ -145,6 +144,7 @@ public class FanOutSinkTask extends SinkTask {
     }
 
     private void applyChanges() {
+        starts.forget();
         table.changes().forEach((name, entry) -> {
             if (entry.json() == null) {
                 fanOut.remove(name);
@@ -170,24 +170,6 @@ public class FanOutSinkTask extends SinkTask {
                 log.warn("Could not write the status of {} to {}: {}", key, statusTopic, e.toString());
             }
         });
-    }
-
-    /** The first offset of the partition written at or after {@code timestampMs} (committed records only), else its end. */
-    private long startOffset(TopicPartition partition, long timestampMs) {
-        ListOffsetsOptions options = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
-        try {
-            ListOffsetsResult.ListOffsetsResultInfo at = admin.listOffsets(Map.of(partition, OffsetSpec.forTimestamp(timestampMs)), options)
-                    .partitionResult(partition).get();
-            if (at.offset() >= 0) {
-                return at.offset();
-            }
-            return admin.listOffsets(Map.of(partition, OffsetSpec.latest()), options).partitionResult(partition).get().offset();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new ConnectException("could not find the offset of " + partition + " at " + timestampMs + ": " + e.getCause(), e.getCause());
-        }
     }
 
     private Optional<Short> replicationFactor() {
