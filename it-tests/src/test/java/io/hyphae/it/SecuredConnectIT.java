@@ -191,7 +191,9 @@ class SecuredConnectIT {
             String what = left.entry().operation() + " on " + left.pattern().resourceType().name().toLowerCase() + " " + left.pattern().name();
             ConnectRestClient rest = new ConnectRestClient(connectUrl);
             String connector = app + "-subscriber-policy-service";
-            await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> rest.status(connector).failed());
+            // "No status found" (404) until the worker has started the connector
+            await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).ignoreExceptionsInstanceOf(ConnectRestClient.ConnectRestException.class)
+                    .until(() -> rest.status(connector).failed());
             HyphaeProcess.Result status = HyphaeProcess.run(dir.resolve(app + "-status.log"), superUser, TIMEOUT,
                     "connectors", "status", other.toString(), "--connect-url", connectUrl);
             System.out.println("--- without " + what + ":\n" + status.output());
@@ -266,8 +268,9 @@ class SecuredConnectIT {
                     await().atMost(TIMEOUT).until(() -> !run.alive() || run.output().contains("state REBALANCING -> RUNNING"));
                     assertThat(run.alive()).as(run.output()).isTrue();
                     ConnectRestClient rest = new ConnectRestClient(connectUrl);
-                    await().atMost(TIMEOUT).until(() -> rest.status("br-bridge-readings-in").running()
-                            && rest.status("br-bridge-checked-out").running());
+                    // "No status found" (404) until the worker has started the connectors run applied
+                    await().atMost(TIMEOUT).ignoreExceptionsInstanceOf(ConnectRestClient.ConnectRestException.class)
+                            .until(() -> rest.status("br-bridge-readings-in").running() && rest.status("br-bridge-checked-out").running());
                     for (int i = 0; i < 5; i++) {
                         client.publishWith().topic("br/r" + i + "/in").qos(MqttQos.AT_LEAST_ONCE)
                                 .payload(("{\"id\":\"r" + i + "\"}").getBytes(StandardCharsets.UTF_8)).send().get(10, TimeUnit.SECONDS);
