@@ -52,6 +52,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -146,8 +147,7 @@ public final class ApiBenchmark {
         long started = System.nanoTime();
         dir = options.work().resolve("api-" + System.currentTimeMillis());
         Files.createDirectories(dir);
-        LocalKafka kafka = new LocalKafka(dir, BenchmarkRunner.freePair());
-        this.kafka = kafka;
+        kafka = new LocalKafka(dir, BenchmarkRunner.freePair());
         LocalConnect worker = new LocalConnect(dir, BenchmarkRunner.freePair(), kafka, List.of(options.plugins()));
         List<Delivery> deliveries = new ArrayList<>();
         List<Ingest> ingests = new ArrayList<>();
@@ -405,27 +405,18 @@ public final class ApiBenchmark {
                 int clients = rounds.get(round);
                 for (int batch : new int[] {1, 100}) {
                     // fewer clients, fewer requests: each run takes about as long
-                    int requests = Math.max(1, (batch == 1 ? options.singleRequests() : options.batchRequests()) * Math.max(clients, 1) / most);
-                    Ingest viaApi = measure("api", clients, batch, requests, i -> {
-                        byte[] body = body(i, batch).getBytes(StandardCharsets.UTF_8);
-                        int status;
-                        String answer;
-                        if (options.jdkHttpClient()) {
-                            HttpResponse<String> response = jdkHttp.send(HttpRequest.newBuilder(events).header("Authorization", "Bearer " + TOKEN)
-                                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                                    HttpResponse.BodyHandlers.ofString());
-                            status = response.statusCode();
-                            answer = response.body();
-                        } else {
-                            KeepAliveHttpClient.Answer response = connection.get().post(path, body, "Authorization: Bearer " + TOKEN,
-                                    "Content-Type: application/json");
-                            status = response.status();
-                            answer = response.text();
-                        }
-                        if (status != 202) {
-                            throw new IllegalStateException("HTTP " + status + ": " + answer);
-                        }
-                    });
+                    int requests = Math.max(1, (batch == 1 ? options.singleRequests() : options.batchRequests()) * clients / most);
+                    Request send = options.jdkHttpClient() ? i -> {
+                        HttpResponse<String> response = jdkHttp.send(HttpRequest.newBuilder(events).header("Authorization", "Bearer " + TOKEN)
+                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body(i, batch))).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        accepted(response.statusCode(), response::body);
+                    } : i -> {
+                        KeepAliveHttpClient.Answer response = connection.get().post(path, body(i, batch).getBytes(StandardCharsets.UTF_8),
+                                "Authorization: Bearer " + TOKEN, "Content-Type: application/json");
+                        accepted(response.status(), response::text);
+                    };
+                    Ingest viaApi = measure("api", clients, batch, requests, send);
                     Ingest viaProducer = measure("kafka-producer", clients, batch, requests, i -> {
                         List<Future<RecordMetadata>> sent = new ArrayList<>(batch);
                         for (int e = 0; e < batch; e++) {
@@ -452,6 +443,13 @@ public final class ApiBenchmark {
             }
         }
         return out;
+    }
+
+    /** Fails unless the API answered 202; the answer is read only then. */
+    private static void accepted(int status, Supplier<String> answer) {
+        if (status != 202) {
+            throw new IllegalStateException("HTTP " + status + ": " + answer.get());
+        }
     }
 
     interface Request {
